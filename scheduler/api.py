@@ -1,0 +1,61 @@
+"""The library API: load a data folder, plan a programme, check a plan. No click here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .calendar import default_planning
+from .domain import Dataset, DateRange, Plan
+from .errors import DataError, Problem
+from .load import load
+from .solve import plan as solve_plan
+
+LONDON = ZoneInfo("Europe/London")
+BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def now_utc() -> datetime:
+    """The clock for anything written into files: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def today_london() -> date:
+    return datetime.now(tz=LONDON).date()
+
+
+def default_data_dir() -> Path:
+    return BUNDLED_DATA
+
+
+def planning_window(ds: Dataset, start: date | None, end: date | None, today: date | None = None) -> DateRange:
+    if start and end and end < start:
+        raise DataError([Problem("command line", None, "--to", f"--to {end} is before --from {start}")])
+    window = default_planning(ds, start, end, today or today_london())
+    if window is None:
+        # Nothing of the programme is left to plan: an empty window holds no occurrence.
+        first = start or (today or today_london())
+        return DateRange(first, first - timedelta(days=1))
+    return window
+
+
+@dataclass
+class Proposal:
+    dataset: Dataset
+    plan: Plan
+
+
+def propose(data: Path | str | None = None, start: date | None = None, end: date | None = None,
+            strict: bool = False, time_limit: float | None = None, seed: int | None = None,
+            today: date | None = None) -> Proposal:
+    """Load, validate and plan; raises DataError (with every problem) for bad input."""
+    ds = load(Path(data) if data else default_data_dir())
+    window = planning_window(ds, start, end, today)
+    result = solve_plan(ds, window, strict=strict, time_limit=time_limit, seed=seed)
+    return Proposal(ds, result)

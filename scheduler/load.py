@@ -1,0 +1,577 @@
+"""Reading and validating a data folder: every problem is collected, then raised at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from .domain import (
+    FEATURES,
+    PARTICIPATION_LEVELS,
+    RECURRENCES,
+    ROLES,
+    TRAVEL_MODES,
+    Dataset,
+    DateRange,
+    Meeting,
+    Participant,
+    TermBlock,
+    Unavailability,
+    Venue,
+)
+from .errors import Problems
+from .settings import load_settings
+from .timeparse import (
+    parse_bool,
+    parse_date,
+    parse_hhmm,
+    parse_open_days,
+    parse_range,
+    parse_weekday,
+    split_list,
+)
+
+VENUES = "venues.csv"
+PARTICIPANTS = "participants.csv"
+MEETINGS = "meetings.csv"
+TERM_DATES = "term_dates.csv"
+TRAVEL_TIMES = "travel_times.csv"
+DISTRICTS = "postcode_districts.csv"
+REQUIRED_FILES = (VENUES, PARTICIPANTS, MEETINGS, TERM_DATES)
+
+MAX_FIELD_CHARS = 5_000
+UK_LAT = (49.8, 60.9)
+UK_LON = (-8.7, 1.8)
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+@dataclass
+class Row:
+    """One data row: values by lower-cased column name, with its spreadsheet row number."""
+
+    file: str
+    number: int
+    values: dict[str, str]
+    problems: Problems
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+    def error(self, column: str | None, message: str) -> None:
+        self.problems.add(self.file, self.number, column, message)
+
+    def text(self, column: str, required: bool = False) -> str:
+        value = self.get(column)
+        if required and not value:
+            self.error(column, "is empty; a value is required")
+        return value
+
+    def ident(self, column: str) -> str:
+        value = self.get(column)
+        if not value:
+            self.error(column, "is empty; an id is required")
+        elif not _ID.match(value):
+            self.error(column, f"'{value}' is not a usable id: use letters, digits, '-', '_' or '.', starting with a letter or digit")
+        return value
+
+    def integer(self, column: str, default: int | None = None, minimum: int = 0,
+                maximum: int | None = None) -> int | None:
+        value = self.get(column)
+        if not value:
+            if default is None:
+                self.error(column, "is empty; a whole number is required")
+            return default
+        try:
+            number = int(float(value)) if re.fullmatch(r"-?\d+(\.0+)?", value) else None
+        except ValueError:
+            number = None
+        if number is None:
+            self.error(column, f"expected a whole number, got '{value}'")
+            return default
+        if number < minimum or (maximum is not None and number > maximum):
+            bound = f"between {minimum} and {maximum}" if maximum is not None else f"{minimum} or more"
+            self.error(column, f"expected a whole number {bound}, got {number}")
+            return default
+        return number
+
+    def decimal(self, column: str) -> float | None:
+        value = self.get(column)
+        if not value:
+            self.error(column, "is empty; a number is required")
+            return None
+        try:
+            result = float(value)
+        except ValueError:
+            self.error(column, f"expected a number such as 50.83, got '{value}'")
+            return None
+        if result != result or result in (float("inf"), float("-inf")):
+            self.error(column, f"expected a number, got '{value}'")
+            return None
+        return result
+
+    def boolean(self, column: str) -> bool | None:
+        ok, value = parse_bool(self.get(column))
+        if not ok:
+            self.error(column, f"expected yes or no (or y/n, true/false, 1/0), got '{self.get(column)}'")
+        return value
+
+    def date(self, column: str) -> date | None:
+        value = self.get(column)
+        if not value:
+            return None
+        d = parse_date(value)
+        if d is None:
+            self.error(column, f"expected a date as YYYY-MM-DD, got '{value}'")
+        return d
+
+    def time(self, column: str, default: int | None) -> int | None:
+        value = self.get(column)
+        if not value:
+            return default
+        t = parse_hhmm(value)
+        if t is None:
+            self.error(column, f"expected a 24-hour time as HH:MM, got '{value}'")
+            return default
+        return t
+
+
+def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, ...],
+             optional: bool = False) -> list[Row] | None:
+    """Rows of one CSV file, or None when it is missing or unreadable (a problem is recorded)."""
+    path = folder / name
+    if not path.exists():
+        if not optional:
+            problems.add(name, None, None, f"is missing from the data folder {folder.name or folder}; it is required")
+        return None
+    if not path.is_file():
+        problems.add(name, None, None, "is not a file")
+        return None
+    raw = path.read_bytes()
+    if not raw.strip():
+        problems.add(name, None, None, f"is empty; expected a header row with the columns {', '.join(required)}")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > 10:
+        problems.add(name, None, None, "is saved as UTF-16 text; save it as 'CSV UTF-8 (comma delimited)'")
+        return None
+    if b"\x00" in raw:
+        problems.add(name, None, None, "contains NUL bytes, so it is not a text CSV file; save it again as CSV UTF-8")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(name, line, None, "is not UTF-8 text; save it as 'CSV UTF-8 (comma delimited)'")
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        problems.add(name, 1, None, f"the header row cannot be read ({exc})")
+        return None
+    columns = [c.strip().lower() for c in header]
+    if len(columns) == 1 and ";" in header[0]:
+        problems.add(name, 1, None, "uses semicolons between columns; save it as CSV with commas (Excel: 'CSV UTF-8 (comma delimited)')")
+        return None
+    if len(columns) == 1 and "\t" in header[0]:
+        problems.add(name, 1, None, "uses tabs between columns; save it as CSV with commas")
+        return None
+    seen: set[str] = set()
+    for c in columns:
+        if c and c in seen:
+            problems.add(name, 1, c, "appears twice in the header; keep one column of that name")
+        seen.add(c)
+    missing = [c for c in required if c not in seen]
+    for c in missing:
+        problems.add(name, 1, c, f"required column is missing; the header must include {', '.join(required)}")
+    if missing:
+        return None
+    rows: list[Row] = []
+    try:
+        for raw_row in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in raw_row):
+                continue
+            if len(raw_row) > len(columns) and any(c.strip() for c in raw_row[len(columns):]):
+                problems.add(name, number, None, f"has {len(raw_row)} values but the header has {len(columns)} columns; check for an unquoted comma")
+            values = {}
+            for col, cell in zip(columns, raw_row, strict=False):
+                if col:
+                    values[col] = cell
+                    if len(cell) > MAX_FIELD_CHARS:
+                        problems.add(name, number, col, f"is {len(cell):,} characters long; the most a value may be is {MAX_FIELD_CHARS:,}")
+                        values[col] = cell[:MAX_FIELD_CHARS]
+            rows.append(Row(name, number, values, problems))
+    except csv.Error as exc:
+        problems.add(name, reader.line_num, None, f"cannot be read as CSV ({exc}); check for an unclosed quote")
+    return rows
+
+
+def _unique(rows: list[Row], column: str) -> Iterator[tuple[Row, str]]:
+    seen: dict[str, int] = {}
+    for row in rows:
+        value = row.ident(column)
+        if not value:
+            continue
+        if value in seen:
+            row.error(column, f"'{value}' is used twice (first on row {seen[value]}); ids must be unique")
+            continue
+        seen[value] = row.number
+        yield row, value
+
+
+def _coordinates(row: Row, lat_col: str = "latitude", lon_col: str = "longitude") -> tuple[float, float] | None:
+    lat, lon = row.decimal(lat_col), row.decimal(lon_col)
+    if lat is None or lon is None:
+        return None
+    if _in_uk(lat, lon):
+        return lat, lon
+    if _in_uk(lon, lat):
+        row.error(lat_col, f"latitude {lat} and longitude {lon} look swapped; latitude is the number near 50 to 60 in the UK")
+    elif not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        row.error(lat_col, f"latitude {lat}, longitude {lon} is not a place on Earth; latitude is -90 to 90 and longitude -180 to 180")
+    else:
+        row.error(lat_col, f"latitude {lat}, longitude {lon} is outside the United Kingdom; check the numbers (UK latitude is about 50 to 61, longitude -8 to 2)")
+    return None
+
+
+def _in_uk(lat: float, lon: float) -> bool:
+    return UK_LAT[0] <= lat <= UK_LAT[1] and UK_LON[0] <= lon <= UK_LON[1]
+
+
+def load_districts(folder: Path, problems: Problems) -> dict[str, tuple[float, float]]:
+    """The bundled postcode-district centroids, extended by the data folder's own table."""
+    table: dict[str, tuple[float, float]] = {}
+    bundled = resources.files("scheduler") / "data" / DISTRICTS
+    with bundled.open(encoding="utf-8-sig") as fh:
+        for rec in csv.DictReader(fh):
+            table[rec["district"].strip().upper()] = (float(rec["latitude"]), float(rec["longitude"]))
+    rows = read_csv(folder, DISTRICTS, problems, ("district", "latitude", "longitude"), optional=True)
+    for row in rows or []:
+        district = row.text("district", required=True).upper().replace(" ", "")
+        coords = _coordinates(row)
+        if district and not _POSTCODE.match(district):
+            row.error("district", f"'{district}' is not a postcode district such as RH12")
+        elif district and coords:
+            table[district] = coords
+    return table
+
+
+def _venues(rows: list[Row]) -> dict[str, Venue]:
+    venues: dict[str, Venue] = {}
+    for row, vid in _unique(rows, "venue_id"):
+        name = row.text("name", required=True)
+        coords = _coordinates(row)
+        capacity = row.integer("capacity", minimum=1)
+        features = {f: row.boolean(f) for f in FEATURES}
+        open_days = frozenset(range(7))
+        if row.get("open_days"):
+            parsed = parse_open_days(row.get("open_days"))
+            if parsed is None:
+                row.error("open_days", f"expected weekdays such as 'Mon-Fri' or 'Mon;Wed;Sat', got '{row.get('open_days')}'")
+            else:
+                open_days = parsed
+        open_from = row.time("open_from", 9 * 60)
+        open_until = row.time("open_until", 21 * 60)
+        if open_from is not None and open_until is not None and open_from >= open_until:
+            row.error("open_until", f"closing time {row.get('open_until') or '21:00'} is not after opening time {row.get('open_from') or '09:00'}")
+        closed = []
+        for part in split_list(row.get("closed_dates")):
+            r = parse_range(part)
+            if r is None:
+                row.error("closed_dates", f"expected dates YYYY-MM-DD or ranges YYYY-MM-DD..YYYY-MM-DD separated by ';', got '{part}'")
+            else:
+                closed.append(r)
+        checked = row.date("access_checked")
+        if not name or coords is None or capacity is None:
+            continue
+        venues[vid] = Venue(
+            venue_id=vid, name=name, latitude=coords[0], longitude=coords[1], capacity=capacity,
+            features=features, address=row.get("address"), postcode=row.get("postcode").upper(),
+            open_days=open_days, open_from=open_from or 0, open_until=open_until or 0,
+            closed=tuple(closed), access_checked=checked, notes=row.get("notes"),
+        )
+    return venues
+
+
+def _district_of(postcode: str) -> tuple[str, bool] | None:
+    """('RH12', full) from 'rh12 1ab' or 'RH12'; None when it is not a UK postcode."""
+    m = _POSTCODE.match(postcode.strip().upper())
+    if not m:
+        return None
+    return m.group(1), m.group(2) is not None
+
+
+def _participants(rows: list[Row], districts: dict[str, tuple[float, float]],
+                  default_limit: int, default_education_ends: int) -> dict[str, Participant]:
+    people: dict[str, Participant] = {}
+    for row, pid in _unique(rows, "participant_id"):
+        name = row.text("name", required=True)
+        role = row.get("role").lower().replace(" ", "_").replace("-", "_")
+        if role not in ROLES:
+            row.error("role", f"expected one of {', '.join(ROLES)}, got '{row.get('role')}'")
+        home = None
+        district = ""
+        postcode = row.get("home_postcode").upper()
+        if postcode:
+            parsed = _district_of(postcode)
+            if parsed is None:
+                row.error("home_postcode", f"'{row.get('home_postcode')}' is not a UK postcode or postcode district such as RH12 or RH12 1AB")
+            else:
+                district = parsed[0]
+                if district in districts:
+                    home = districts[district]
+                elif not (row.get("latitude") or row.get("longitude")):
+                    row.error("home_postcode", f"postcode district {district} is not in the offline district table; give latitude and longitude instead, or add {district} to postcode_districts.csv in the data folder")
+        if row.get("latitude") or row.get("longitude"):
+            home = _coordinates(row) or home
+        needs = []
+        for need in split_list(row.get("needs").lower()):
+            need = need.replace(" ", "_").replace("-", "_")
+            if need not in FEATURES:
+                row.error("needs", f"'{need}' is not a venue feature; use {', '.join(FEATURES)}")
+            else:
+                needs.append(need)
+        mode = (row.get("travel_mode") or "car").lower().replace(" ", "_")
+        if mode not in TRAVEL_MODES:
+            row.error("travel_mode", f"expected one of {', '.join(TRAVEL_MODES)}, got '{row.get('travel_mode')}'")
+            mode = "car"
+        limit = row.integer("max_travel_minutes", default=default_limit, minimum=1, maximum=24 * 60)
+        unavailable = _unavailability(row)
+        groups = frozenset(g.lower() for g in split_list(row.get("groups")))
+        edu = row.time("education_ends", None)
+        if edu is None and role == "young_person":
+            edu = default_education_ends
+        if not name or role not in ROLES:
+            continue
+        people[pid] = Participant(
+            participant_id=pid, name=name, role=role, email=row.get("email"),
+            home_postcode=postcode, home_district=district, home=home, needs=frozenset(needs),
+            travel_mode=mode, max_travel_minutes=limit or default_limit, unavailable=unavailable,
+            groups=groups, education_ends=edu, organisation=row.get("organisation"),
+        )
+    return people
+
+
+def _unavailability(row: Row) -> Unavailability:
+    dates, weekdays = [], set()
+    for part in split_list(row.get("unavailable")):
+        wd = parse_weekday(part)
+        if wd is not None:
+            weekdays.add(wd)
+            continue
+        r = parse_range(part)
+        if r is None:
+            row.error("unavailable", f"expected dates YYYY-MM-DD, ranges YYYY-MM-DD..YYYY-MM-DD or weekday names such as Fri, got '{part}'")
+        else:
+            dates.append(r)
+    return Unavailability(tuple(dates), frozenset(weekdays))
+
+
+def _resolve_people(row: Row, column: str, people: dict[str, Participant], groups: dict[str, list[str]],
+                    all_ids: set[str]) -> list[str]:
+    ids: list[str] = []
+    for token in split_list(row.get(column)):
+        low = token.lower()
+        if low.startswith("group:"):
+            name = low[len("group:"):].strip()
+            members = groups.get(name, [])
+            if not members:
+                row.error(column, f"'{token}': nobody in participants.csv has the group '{name}'")
+            ids.extend(members)
+        elif low.startswith("role:"):
+            role = low[len("role:"):].strip().replace(" ", "_").replace("-", "_")
+            if role not in ROLES:
+                row.error(column, f"'{token}': expected role:parent_carer, role:young_person or role:professional")
+                continue
+            members = [p.participant_id for p in people.values() if p.role == role]
+            if not members:
+                row.error(column, f"'{token}': nobody in participants.csv has the role '{role}'")
+            ids.extend(members)
+        elif token in people:
+            ids.append(token)
+        elif token in all_ids:
+            pass  # the participant row itself has a problem, already reported
+        else:
+            row.error(column, f"'{token}' is not a participant_id in participants.csv (or group:NAME, role:ROLE)")
+    return list(dict.fromkeys(ids))
+
+
+def _meetings(rows: list[Row], people: dict[str, Participant], venues: dict[str, Venue],
+              all_people: set[str], all_venues: set[str]) -> dict[str, Meeting]:
+    groups: dict[str, list[str]] = {}
+    for p in people.values():
+        for g in sorted(p.groups):
+            groups.setdefault(g, []).append(p.participant_id)
+    longest_opening = max((v.open_until - v.open_from for v in venues.values()), default=24 * 60)
+    meetings: dict[str, Meeting] = {}
+    for row, mid in _unique(rows, "meeting_id"):
+        title = row.text("title", required=True)
+        attendees = _resolve_people(row, "attendees", people, groups, all_people)
+        if not row.get("attendees"):
+            row.error("attendees", "is empty; list participant ids, group:NAME or role:ROLE separated by ';'")
+        optional = [p for p in _resolve_people(row, "optional_attendees", people, groups, all_people)
+                    if p not in attendees]
+        duration = row.integer("duration_minutes", minimum=1, maximum=12 * 60)
+        if duration is not None and venues and duration > longest_opening:
+            row.error("duration_minutes", f"{duration} minutes is longer than any venue is open in a day ({longest_opening} minutes)")
+        recurrence = row.get("recurrence").lower().replace("_", "-").replace(" ", "-")
+        if recurrence == "halftermly":
+            recurrence = "half-termly"
+        if recurrence not in RECURRENCES:
+            row.error("recurrence", f"expected one of {', '.join(RECURRENCES)}, got '{row.get('recurrence')}'")
+        ws, we = row.date("window_start"), row.date("window_end")
+        if ws and we and we < ws:
+            row.error("window_end", f"the window ends ({we}) before it starts ({ws})")
+        papers = row.integer("papers_days", default=7, minimum=0, maximum=365)
+        chair = row.get("chair")
+        if chair and chair not in people and chair not in all_people:
+            row.error("chair", f"'{chair}' is not a participant_id in participants.csv")
+        allowed = None
+        if row.get("venues"):
+            allowed = []
+            for vid in split_list(row.get("venues")):
+                if vid in venues:
+                    allowed.append(vid)
+                elif vid not in all_venues:
+                    row.error("venues", f"'{vid}' is not a venue_id in venues.csv")
+            allowed = tuple(dict.fromkeys(allowed))
+        gap = row.integer("min_gap_days", default=14, minimum=0, maximum=366)
+        level = row.get("participation_level").lower().replace(" ", "-")
+        if level == "coproduction":
+            level = "co-production"
+        if level and level not in PARTICIPATION_LEVELS:
+            row.error("participation_level", f"expected one of {', '.join(PARTICIPATION_LEVELS)}, got '{row.get('participation_level')}'")
+        if not title or not attendees or duration is None or recurrence not in RECURRENCES:
+            continue
+        meetings[mid] = Meeting(
+            meeting_id=mid, title=title, attendees=tuple(attendees), optional_attendees=tuple(optional),
+            duration_minutes=duration, recurrence=recurrence, window_start=ws, window_end=we,
+            papers_days=papers if papers is not None else 7, chair=chair if chair in people else "",
+            venues=allowed, min_gap_days=gap if gap is not None else 14,
+            participation_level=level if level in PARTICIPATION_LEVELS else "",
+            description=row.get("description"),
+        )
+    return meetings
+
+
+def _terms(rows: list[Row]) -> tuple[list[TermBlock], dict[date, str]]:
+    blocks: list[tuple[TermBlock, int]] = []
+    non_school: dict[date, str] = {}
+    for row in rows:
+        term = row.text("term", required=True)
+        first, last = row.date("first_day"), row.date("last_day")
+        if not row.get("first_day"):
+            row.error("first_day", "is empty; a date YYYY-MM-DD is required")
+        if not row.get("last_day"):
+            row.error("last_day", "is empty; a date YYYY-MM-DD is required")
+        status = (row.get("status") or "confirmed").lower()
+        if status not in ("confirmed", "indicative"):
+            row.error("status", f"expected confirmed or indicative, got '{row.get('status')}'")
+        if first and last and last < first:
+            row.error("last_day", f"the block ends ({last}) before it starts ({first})")
+            continue
+        if not term or not first or not last:
+            continue
+        if term.lower() in ("inset", "closure"):
+            for d in DateRange(first, last).days():
+                non_school[d] = term.upper() if term.lower() == "inset" else "closure"
+            continue
+        blocks.append((TermBlock(term, first, last, status), row.number))
+    blocks.sort(key=lambda b: b[0].first_day)
+    for (a, _), (b, row_b) in zip(blocks, blocks[1:], strict=False):
+        if b.first_day <= a.last_day:
+            rows[0].problems.add(TERM_DATES, row_b, "first_day", f"'{b.term}' ({b.first_day} to {b.last_day}) overlaps '{a.term}' ({a.first_day} to {a.last_day}); term blocks must not overlap")
+    if rows and not blocks:
+        rows[0].problems.add(TERM_DATES, None, None, "has no term blocks (only INSET or closure rows); add the half-term blocks")
+    return [b for b, _ in blocks], non_school
+
+
+def _travel(rows: list[Row], venues: set[str], people: set[str], districts: set[str]) -> dict[tuple[str, str], int]:
+    known = venues | people | districts
+    table: dict[tuple[str, str], int] = {}
+    for row in rows:
+        ends = []
+        for col in ("from", "to"):
+            value = row.get(col)
+            key = value.upper().replace(" ", "") if value.upper().replace(" ", "") in districts else value
+            if not value:
+                row.error(col, "is empty; expected a venue id, participant id or postcode district")
+            elif key not in known:
+                row.error(col, f"'{value}' is neither a venue_id, a participant_id nor a known postcode district")
+            ends.append(key)
+        minutes = row.integer("minutes", minimum=0, maximum=24 * 60)
+        if minutes is not None and all(e in known for e in ends):
+            table[pair_key(ends[0], ends[1])] = minutes
+    return table
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def load(folder: Path | str) -> Dataset:
+    """Read and validate a data folder; raises DataError listing every problem found."""
+    folder = Path(folder)
+    problems = Problems()
+    if not folder.exists():
+        problems.add(str(folder.name or folder), None, None, "the data folder does not exist")
+        problems.raise_if_any()
+    if not folder.is_dir():
+        problems.add(str(folder.name), None, None, "is not a folder; --data expects the folder that holds venues.csv and the other files")
+        problems.raise_if_any()
+    settings = load_settings(folder, problems)
+    districts = load_districts(folder, problems)
+    venue_rows = read_csv(folder, VENUES, problems, ("venue_id", "name", "latitude", "longitude", "capacity"))
+    people_rows = read_csv(folder, PARTICIPANTS, problems, ("participant_id", "name", "role"))
+    meeting_rows = read_csv(folder, MEETINGS, problems,
+                            ("meeting_id", "title", "attendees", "duration_minutes", "recurrence"))
+    term_rows = read_csv(folder, TERM_DATES, problems, ("term", "first_day", "last_day"))
+    travel_rows = read_csv(folder, TRAVEL_TIMES, problems, ("from", "to", "minutes"), optional=True)
+
+    venues = _venues(venue_rows) if venue_rows is not None else {}
+    if venue_rows is not None and not venue_rows:
+        problems.add(VENUES, None, None, "has a header but no venues; add at least one venue")
+    people = (_participants(people_rows, districts, settings.default_max_travel_minutes,
+                            settings.default_education_ends) if people_rows is not None else {})
+    all_people = {r.get("participant_id") for r in people_rows or []}
+    all_venues = {r.get("venue_id") for r in venue_rows or []}
+    meetings = _meetings(meeting_rows, people, venues, all_people, all_venues) if meeting_rows is not None else {}
+    terms, non_school = _terms(term_rows) if term_rows is not None else ([], {})
+    if term_rows is not None and not term_rows:
+        problems.add(TERM_DATES, None, None, "has a header but no term blocks; add the school term dates")
+    travel = _travel(travel_rows, all_venues, all_people, set(districts)) if travel_rows else {}
+    problems.raise_if_any()
+
+    dataset = Dataset(venues=venues, participants=people, meetings=meetings, terms=terms,
+                      non_school_days=non_school, travel_overrides=travel, settings=settings,
+                      districts=districts, source=folder)
+    dataset.warnings.extend(_warnings(dataset, venue_rows or []))
+    return dataset
+
+
+def _warnings(ds: Dataset, venue_rows: list[Row]) -> list[str]:
+    out: list[str] = []
+    if ds.settings.organiser_is_placeholder:
+        out.append("settings.toml has no [organiser] name and email, so calendar files use a placeholder organiser; add them before sending invites.")
+    indicative = [t.term for t in ds.terms if t.status == "indicative"]
+    if indicative:
+        out.append(f"{len(indicative)} term blocks are marked indicative (not confirmed); check the dates with the local authority before sending invites.")
+    needed = {n for p in ds.participants.values() for n in p.needs}
+    unknown = sorted({f for v in ds.venues.values() for f in needed if v.features.get(f) is None})
+    if unknown:
+        count = sum(1 for v in ds.venues.values() if any(v.features.get(f) is None for f in needed))
+        out.append(f"{count} venues have blank (unknown) access features that someone needs ({', '.join(unknown)}); a blank never counts as 'yes', so fill them in where known.")
+    homeless = sorted(p.participant_id for p in ds.participants.values() if p.home is None)
+    if homeless:
+        shown = ", ".join(homeless[:8]) + (" and more" if len(homeless) > 8 else "")
+        out.append(f"{len(homeless)} participants have no home location ({shown}), so their travel is not limited or counted.")
+    return out

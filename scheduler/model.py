@@ -1,0 +1,204 @@
+"""The CP-SAT model: one set of choice variables per occurrence, and the rules laid over them.
+
+Each occurrence chooses one day, one start time and one venue (three small exactly-one groups
+rather than one huge day x time x venue product), or is left unplaced at a very high cost.
+Rules in `constraints.py` filter those choices (hard) or price them (soft).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from .calendar import SchoolCalendar, calendar_for
+from .domain import MINUTES_PER_DAY, Dataset, DateRange, Meeting, Occurrence, hhmm
+from .rulebook import BY_NAME, TIME_RULES
+from .travel import Travel
+
+# An occurrence left unplaced costs more than any mix of soft rules it could otherwise break.
+UNPLACED_WEIGHT = 1_000_000_000
+# A baseline occurrence moved by a what-if costs more than any soft rule, less than a cancellation.
+MOVE_WEIGHT = 10_000_000
+
+
+@dataclass
+class Penalty:
+    """One priced compromise: `expr` is 0 when the rule holds, 1 (or more) when it is broken."""
+
+    rule: str
+    occurrence: tuple[str, int] | None
+    expr: cp_model.LinearExprT
+    weight: int
+    label: str
+
+
+@dataclass
+class Choice:
+    """The variables of one occurrence."""
+
+    occ: Occurrence
+    meeting: Meeting
+    days: list[date]
+    times: list[int]
+    venues: list[str]
+    # why values were removed before the solver: value -> rule names
+    removed_days: dict[date, list[str]] = field(default_factory=dict)
+    removed_times: dict[int, list[str]] = field(default_factory=dict)
+    removed_venues: dict[str, list[str]] = field(default_factory=dict)
+    soft_bad: dict[str, list] = field(default_factory=dict)  # rule -> values it prices
+    x_day: list = field(default_factory=list)
+    x_time: list = field(default_factory=list)
+    y: list = field(default_factory=list)
+    placed: cp_model.IntVar | None = None
+    day_index: cp_model.IntVar | None = None
+    start_abs: cp_model.IntVar | None = None
+    fixed: bool = False  # kept exactly as in a baseline (before --from, or locked)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.occ.meeting_id, self.occ.number)
+
+    @property
+    def name(self) -> str:
+        return f"{self.occ.meeting_id}#{self.occ.number}"
+
+    @property
+    def day_set(self) -> set[date]:
+        return set(self.days)
+
+    def venue_var(self, vid: str):
+        return self.y[self.venues.index(vid)] if vid in self.venues else None
+
+
+@dataclass
+class Options:
+    strict: bool = False
+    rule_strength: dict[str, str] = field(default_factory=dict)  # overrides: hard / soft / off
+    only: set[tuple[str, int]] | None = None  # model just these occurrences (explanations)
+    lock: dict[tuple[str, int], tuple[date, int, str]] = field(default_factory=dict)  # fixed placements
+    prefer: dict[tuple[str, int], tuple[date, int, str]] = field(default_factory=dict)  # keep unless needed
+
+
+class ModelContext:
+    """Everything a rule needs to add its constraints and price its compromises."""
+
+    def __init__(self, ds: Dataset, planning: DateRange, occs: list[Occurrence], options: Options | None = None):
+        self.ds = ds
+        self.cal: SchoolCalendar = calendar_for(ds)
+        self.travel = Travel(ds)
+        self.planning = planning
+        self.options = options or Options()
+        self.model = cp_model.CpModel()
+        self.penalties: list[Penalty] = []
+        self.origin = planning.first
+        self.choices: list[Choice] = []
+        self.all_occurrences = occs
+        for occ in occs:
+            if self.options.only is not None and (occ.meeting_id, occ.number) not in self.options.only:
+                continue
+            m = ds.meetings[occ.meeting_id]
+            self.choices.append(Choice(occ, m, occ.planned.days(), self._time_grid(m), self._venue_ids(m)))
+        self.by_key = {c.key: c for c in self.choices}
+
+    # -- settings -------------------------------------------------------------------------
+    def strength(self, rule: str) -> str:
+        if rule in self.options.rule_strength:
+            return self.options.rule_strength[rule]
+        if self.options.strict and rule in TIME_RULES:
+            return "hard"
+        return self.ds.settings.rules.get(rule, BY_NAME[rule]).strength  # type: ignore[arg-type]
+
+    def weight(self, rule: str) -> int:
+        return self.ds.settings.rules[rule].weight
+
+    def _time_grid(self, m: Meeting) -> list[int]:
+        step = self.ds.settings.time_step_minutes
+        lo = min((v.open_from for v in self.ds.venues.values()), default=9 * 60)
+        hi = max((v.open_until for v in self.ds.venues.values()), default=21 * 60)
+        first = -(-lo // step) * step
+        return list(range(first, hi - m.duration_minutes + 1, step))
+
+    def _venue_ids(self, m: Meeting) -> list[str]:
+        return list(m.venues) if m.venues is not None else list(self.ds.venues)
+
+    # -- helpers for rules ----------------------------------------------------------------
+    def day_offset(self, d: date) -> int:
+        return (d - self.origin).days
+
+    def penalise(self, rule: str, choice: Choice | None, expr, label: str, weight: int | None = None) -> None:
+        w = self.weight(rule) if weight is None else weight
+        self.penalties.append(Penalty(rule, choice.key if choice else None, expr, w, label))
+
+    def forbid_together(self, rule: str, choice: Choice | None, literals: list, label: str,
+                        soft: bool | None = None) -> None:
+        """Not all of `literals` at once: a clause when hard, a priced violation when soft."""
+        negs = [lit.Not() for lit in literals]
+        if soft is None:
+            soft = self.strength(rule) == "soft"
+        if not soft:
+            self.model.AddBoolOr(negs)
+            return
+        v = self.model.NewBoolVar(f"relaxed.{rule}.{label}")
+        self.model.AddBoolOr(negs + [v])
+        self.penalise(rule, choice, v, label)
+
+
+RuleUnit = Callable[[ModelContext], None]
+
+
+def build(ctx: ModelContext, units: list[tuple[str, RuleUnit]], filters: list) -> None:
+    """Filter each occurrence's choices, make its variables, then let every rule add itself."""
+    for c in ctx.choices:
+        for flt in filters:
+            flt(ctx, c)
+        _apply_lock(ctx, c)
+        _make_variables(ctx, c)
+    for _name, unit in units:
+        unit(ctx)
+
+
+def _apply_lock(ctx: ModelContext, c: Choice) -> None:
+    lock = ctx.options.lock.get(c.key)
+    if lock is None:
+        return
+    d, t, v = lock
+    c.days, c.times, c.venues = [d], [t], [v]
+    c.fixed = True
+
+
+def _make_variables(ctx: ModelContext, c: Choice) -> None:
+    m = ctx.model
+    n = c.name
+    c.placed = m.NewBoolVar(f"{n}.placed")
+    c.x_day = [m.NewBoolVar(f"{n}.day[{d}]") for d in c.days]
+    c.x_time = [m.NewBoolVar(f"{n}.start[{hhmm(t)}]") for t in c.times]
+    c.y = [m.NewBoolVar(f"{n}.venue[{v}]") for v in c.venues]
+    for group in (c.x_day, c.x_time, c.y):
+        m.Add(sum(group) == c.placed)
+    if not (c.days and c.times and c.venues):
+        m.Add(c.placed == 0)
+    offsets = [ctx.day_offset(d) for d in c.days] or [0]
+    c.day_index = m.NewIntVar(min(offsets + [0]), max(offsets + [0]), f"{n}.day_index")
+    m.Add(c.day_index == sum(o * x for o, x in zip(offsets, c.x_day, strict=True)))
+    horizon = (max(offsets) + 1) * MINUTES_PER_DAY
+    c.start_abs = m.NewIntVar(0, max(horizon, 0), f"{n}.start_abs")
+    m.Add(c.start_abs == MINUTES_PER_DAY * c.day_index + sum(t * x for t, x in zip(c.times, c.x_time, strict=True)))
+    if c.fixed:
+        m.Add(c.placed == 1)
+    ctx.penalties.append(Penalty("unplaced", c.key, c.placed.Not(), UNPLACED_WEIGHT, f"unplaced.{n}"))
+    pref = ctx.options.prefer.get(c.key)
+    if pref is not None and not c.fixed:
+        d, t, v = pref
+        if d in c.days and t in c.times and v in c.venues:
+            kept = m.NewBoolVar(f"{n}.kept")
+            m.AddImplication(kept, c.x_day[c.days.index(d)])
+            m.AddImplication(kept, c.x_time[c.times.index(t)])
+            m.AddImplication(kept, c.y[c.venues.index(v)])
+            ctx.penalties.append(Penalty("move", c.key, kept.Not(), MOVE_WEIGHT, f"moved.{n}"))
+
+
+def objective(ctx: ModelContext):
+    return sum(p.weight * p.expr for p in ctx.penalties if p.weight)

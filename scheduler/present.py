@@ -1,0 +1,103 @@
+"""What the organiser sees: the terminal table and summary, and the set of output files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .domain import Dataset, Plan, hhmm
+from .export_csv import sort_key, write_proposals
+from .output import write_outputs
+from .rulebook import BY_NAME
+
+
+def write_all(out: Path, ds: Dataset, plan: Plan, extra=None) -> None:
+    """proposals.csv, calendar files and report, replaced together."""
+
+    def writer(stage: Path) -> None:
+        write_proposals(stage / "proposals.csv", ds, plan)
+        from .export_ics import write_calendars
+        write_calendars(stage, ds, plan)
+        from .report import write_report
+        write_report(stage / "report.html", ds, plan)
+        if extra:
+            extra(stage)
+
+    write_outputs(out, writer)
+
+
+def family_totals(ds: Dataset, plan: Plan) -> dict[str, int]:
+    """Each family member's yearly travel (one way, per meeting attended)."""
+    from .travel import Travel
+
+    travel = Travel(ds)
+    totals: dict[str, int] = {}
+    for p in plan.scheduled:
+        m = ds.meetings[p.occurrence.meeting_id]
+        for pid in m.everyone:
+            person = ds.participants.get(pid)
+            if person is None or not person.is_family:
+                continue
+            minutes = travel.person_to_venue(person, ds.venues[p.venue_id])
+            if minutes is not None:
+                totals[pid] = totals.get(pid, 0) + minutes
+    return totals
+
+
+def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
+    table = Table(title="Proposed meetings", show_lines=False, header_style="bold")
+    for col in ("Meeting", "No.", "Date", "Time", "Venue", "Rules relaxed / reason"):
+        table.add_column(col, overflow="fold")
+    for p in sorted(plan.placements, key=sort_key(ds)):
+        m = ds.meetings[p.occurrence.meeting_id]
+        if p.scheduled:
+            v = ds.venues[p.venue_id]
+            table.add_row(m.title, str(p.occurrence.number), p.day.strftime("%a %d %b %Y"),
+                          f"{hhmm(p.start)}-{hhmm(p.end)}", v.name, ", ".join(p.rules_relaxed) or "-")
+        else:
+            table.add_row(m.title, str(p.occurrence.number), "[red]not placed[/]", "", "", p.reason)
+    if plan.placements:
+        console.print(table)
+    n, placed = len(plan.placements), len(plan.scheduled)
+    relaxed: dict[str, int] = {}
+    for p in plan.scheduled:
+        for r in p.rules_relaxed:
+            relaxed[r] = relaxed.get(r, 0) + 1
+    totals = family_totals(ds, plan)
+    console.print()
+    console.print(f"Planning window: {plan.planning.first} to {plan.planning.last}")
+    if not n:
+        console.print("There are no meetings to plan in this window.")
+    console.print(f"Scheduled: {placed} of {n} meetings" + (f"; [red]not placed: {n - placed}[/]" if n - placed else ""))
+    if relaxed:
+        console.print("Rules relaxed: " + "; ".join(f"{r} ({c}x: {BY_NAME[r].summary})" for r, c in sorted(relaxed.items())))
+    else:
+        console.print("Rules relaxed: none")
+    if totals:
+        worst = max(totals.items(), key=lambda kv: (kv[1], kv[0]))
+        console.print(f"Family travel: {sum(totals.values())} minutes in all (one way); the most any one person travels over the year is {worst[1]} minutes ({worst[0]})")
+    status = {"OPTIMAL": "the best possible plan (proven optimal)",
+              "FEASIBLE": "a good plan, but not proven the best: the time limit stopped the search",
+              "UNKNOWN": "no plan found within the time limit"}.get(plan.solver_status, plan.solver_status)
+    console.print(f"Solver: {status}, in {plan.solve_seconds:.1f} s")
+    for w in plan.warnings:
+        console.print(f"[yellow]Note:[/] {w}")
+    console.print(f"Written to {out}/: proposals.csv, programme.ics, invites/, report.html")
+
+
+def print_findings(console: Console, hard, soft, rows: int) -> None:
+    if not hard and not soft:
+        console.print(f"All {rows} rows of proposals.csv keep every hard rule, and rules_relaxed is truthful.")
+        return
+    if hard:
+        console.print(f"[bold red]{len(hard)} hard rule{'s' if len(hard) != 1 else ''} broken:[/]")
+        for f in hard:
+            console.print(f"  - {f}", markup=False)
+    else:
+        console.print("No hard rule is broken.")
+    if soft:
+        console.print(f"[yellow]{len(soft)} soft rule note{'s' if len(soft) != 1 else ''} about rules_relaxed:[/]")
+        for f in soft:
+            console.print(f"  - {f}", markup=False)

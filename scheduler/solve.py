@@ -1,0 +1,127 @@
+"""Running CP-SAT within its time limit and turning its answer into a plan."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from . import constraints
+from .calendar import calendar_for, occurrences
+from .domain import Dataset, DateRange, Occurrence, Placement, Plan
+from .model import Choice, ModelContext, Options, build, objective
+from .travel import Travel
+
+
+@dataclass
+class SolverSettings:
+    time_limit: float
+    seed: int
+    workers: int
+
+
+def solver_settings(ds: Dataset, time_limit: float | None = None, seed: int | None = None) -> SolverSettings:
+    s = ds.settings
+    return SolverSettings(time_limit if time_limit is not None else s.time_limit_seconds,
+                          seed if seed is not None else s.seed, s.workers)
+
+
+def build_context(ds: Dataset, planning: DateRange, occs: list[Occurrence] | None = None,
+                  options: Options | None = None) -> ModelContext:
+    occs = occurrences(ds, planning) if occs is None else occs
+    ctx = ModelContext(ds, planning, occs, options)
+    build(ctx, constraints.RULE_UNITS, constraints.FILTERS)
+    ctx.model.Minimize(objective(ctx))
+    return ctx
+
+
+def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver, int, float]:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(ss.time_limit, 0.01)
+    p.random_seed = ss.seed
+    p.num_workers = max(ss.workers, 1)
+    # Interleaved search keeps several workers but makes the result depend only on the inputs.
+    p.interleave_search = ss.workers > 1
+    started = time.perf_counter()
+    status = solver.Solve(ctx.model)
+    return solver, status, time.perf_counter() - started
+
+
+def extract(ctx: ModelContext, solver: cp_model.CpSolver, status: int) -> list[Placement]:
+    has_solution = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    out = []
+    for c in ctx.choices:
+        if has_solution and solver.Value(c.placed):
+            d = c.days[_chosen(solver, c.x_day)]
+            t = c.times[_chosen(solver, c.x_time)]
+            v = c.venues[_chosen(solver, c.y)]
+            out.append(scheduled_placement(ctx, c, d, t, v))
+        else:
+            out.append(Placement(c.occ, "unscheduled"))
+    return out
+
+
+def scheduled_placement(ctx: ModelContext, c: Choice, d: date, t: int, vid: str) -> Placement:
+    m = c.meeting
+    due = ctx.cal.papers_due(d, m.papers_days)
+    total, worst = family_travel(ctx.ds, ctx.travel, m.everyone, vid)
+    return Placement(c.occ, "scheduled", d, t, t + m.duration_minutes, vid, due,
+                     travel_total=total, travel_max=worst)
+
+
+def family_travel(ds: Dataset, travel: Travel, people: tuple[str, ...], vid: str) -> tuple[int, int]:
+    """Total and longest one-way journey of the parent carers and young people attending."""
+    minutes = [travel.person_to_venue(ds.participants[p], ds.venues[vid]) for p in people
+               if p in ds.participants and ds.participants[p].is_family]
+    known = [m for m in minutes if m is not None]
+    return sum(known), max(known, default=0)
+
+
+def _chosen(solver: cp_model.CpSolver, xs: list) -> int:
+    for i, x in enumerate(xs):
+        if solver.Value(x):
+            return i
+    raise ValueError("no value chosen")
+
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+def plan(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit: float | None = None,
+         seed: int | None = None, options: Options | None = None,
+         occs: list[Occurrence] | None = None) -> Plan:
+    """Place every occurrence of the programme inside the planning window."""
+    from .explain import annotate  # explanations build their own small models
+
+    options = options or Options()
+    options.strict = options.strict or strict
+    ss = solver_settings(ds, time_limit, seed)
+    ctx = build_context(ds, planning, occs, options)
+    solver, status, seconds = run_solver(ctx, ss)
+    placements = extract(ctx, solver, status)
+    result = Plan(
+        placements=placements,
+        planning=planning,
+        solver_status=STATUS_NAMES.get(status, "UNKNOWN"),
+        proven_optimal=status == cp_model.OPTIMAL,
+        stopped_by_time_limit=status in (cp_model.FEASIBLE, cp_model.UNKNOWN),
+        objective=solver.ObjectiveValue() if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
+        best_bound=solver.BestObjectiveBound() if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
+        solve_seconds=seconds,
+        warnings=list(ds.warnings),
+    )
+    annotate(ds, result, ctx)
+    return result
+
+
+def default_plan_calendar(ds: Dataset):
+    return calendar_for(ds)
