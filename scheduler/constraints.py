@@ -348,10 +348,50 @@ def travel_time(ctx: ModelContext) -> None:
     ctx.penalise("travel_time", None, worst, "travel.worst_family", weight=w)
 
 
+def least_compromise(ctx: ModelContext) -> None:
+    """A redundant cut: the fewest single-occurrence compromises any placement must make.
+
+    A mixed meeting of parent carers and young people cannot keep every time rule; saying so up
+    front (computed here over day kinds x start times) lets the solver prove optimality at once
+    instead of discovering the bound by search.
+    """
+    s = ctx.ds.settings
+    per_value = {"day": UNARY_DAY, "time": UNARY_TIME, "venue": UNARY_VENUE}
+    for c in ctx.choices:
+        if c.fixed or not (c.days and c.times and c.venues):
+            continue
+        counts = {}
+        for kind, rules in per_value.items():
+            values = {"day": c.days, "time": c.times, "venue": c.venues}[kind]
+            counts[kind] = [sum(1 for r in rules if v in c.soft_bad.get(r, ())) for v in values]
+        yph = ("young_person" in _roles(ctx, c) and ctx.strength("young_people_hours") == "soft")
+        dur = c.meeting.duration_minutes
+        lo = facts.young_after_school_start(ctx.ds, c.meeting)
+        day_kinds = sorted({(ctx.cal.is_school_day(d), n) for d, n in zip(c.days, counts["day"], strict=True)})
+        best_dt = min(
+            n_day + n_time + (yph and not (
+                (t >= lo and t + dur <= s.young_after_school_end) if school
+                else (t >= s.young_non_school_start and t + dur <= s.young_non_school_end)))
+            for school, n_day in day_kinds
+            for t, n_time in zip(c.times, counts["time"], strict=True)
+        )
+        bound = best_dt + min(counts["venue"])
+        if bound <= 0:
+            continue
+        rules = set(UNARY_DAY + UNARY_TIME + UNARY_VENUE) | {"young_people_hours"}
+        exprs = [p.expr for p in ctx.penalties if p.occurrence == c.key and p.rule in rules]
+        if exprs:
+            ctx.model.Add(sum(exprs) >= bound * c.placed)
+
+
 def _price_unary(ctx: ModelContext) -> None:
     for unit in UNARY:
         unit.price(ctx)
 
+
+UNARY_DAY = tuple(u.rule for u in UNARY if u.kind == "day")
+UNARY_TIME = tuple(u.rule for u in UNARY if u.kind == "time")
+UNARY_VENUE = tuple(u.rule for u in UNARY if u.kind == "venue")
 
 # The engine's rules, in the order of PRODUCT.md section 2 where it can be kept.
 FILTERS = [u.filter for u in UNARY]
@@ -359,6 +399,7 @@ RULE_UNITS = [
     ("parent_term_time / parent_core_hours / venue_access / young_people_venue / venue_capacity"
      " / attendee_unavailable / travel_limit / papers_ahead", _price_unary),
     ("young_people_hours", young_people_hours),
+    ("(bound) least_compromise", least_compromise),
     ("venue_open", venue_open),
     ("venue_clash", venue_clash),
     ("attendee_clash", attendee_clash),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Control and bidirectional-override characters echoed from a bad value are shown escaped, so a
+# message cannot move the terminal cursor, clear the screen or reorder the text around it.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    return _UNSAFE.sub(lambda m: "\\n" if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -15,12 +24,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # A CSV file has rows and columns; settings.toml has lines and settings; the command
+        # line has options.
+        toml = self.file.endswith(".toml")
+        line, part = ("line", "setting") if toml else ("row", "column")
+        if self.file == "command line":
+            part = "option"
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {line} {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+            where += f", {part} '{self.column}'"
+        return _visible(f"{where}: {self.message}")
 
 
 class DataError(Exception):

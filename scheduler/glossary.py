@@ -30,7 +30,8 @@ GLOSSARY: dict[str, str] = {
     "INSET": "in-service training day, when schools are closed to pupils",
 }
 
-_WORD = re.compile(r"\b[A-Z][A-Za-z]{1,6}\b")
+# All-capitals words, plus the few acronyms usually written in title case (Ofsted).
+_WORD = re.compile(r"\b(?:[A-Z]{2,6}|Ofsted)\b")
 
 
 def acronyms_in(*texts: str) -> list[tuple[str, str]]:
@@ -38,7 +39,7 @@ def acronyms_in(*texts: str) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     for text in texts:
         for word in _WORD.findall(text or ""):
-            key = word.upper() if word.isupper() else word
+            key = word.upper()
             if key in GLOSSARY and key not in found:
                 found[key] = GLOSSARY[key]
     return list(found.items())

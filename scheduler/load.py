@@ -28,6 +28,9 @@ from .domain import (
 from .errors import Problems
 from .settings import load_settings
 from .timeparse import (
+    MAX_YEAR,
+    MIN_YEAR,
+    date_out_of_range,
     parse_bool,
     parse_date,
     parse_hhmm,
@@ -46,6 +49,12 @@ DISTRICTS = "postcode_districts.csv"
 REQUIRED_FILES = (VENUES, PARTICIPANTS, MEETINGS, TERM_DATES)
 
 MAX_FIELD_CHARS = 5_000
+MAX_FILE_BYTES = 100 * 1024 * 1024  # far above 50,000 participants (about 6 MB)
+MAX_WINDOW_DAYS = 5 * 366  # a series window longer than this is a mistyped year
+MAX_BLOCK_DAYS = 366  # a term block longer than a year is a mistyped year
+# Control characters other than tab and line ends break calendar files and terminals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"'\\]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")
 UK_LAT = (49.8, 60.9)
 UK_LON = (-8.7, 1.8)
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
@@ -90,10 +99,12 @@ class Row:
             if default is None:
                 self.error(column, "is empty; a whole number is required")
             return default
-        try:
-            number = int(float(value)) if re.fullmatch(r"-?\d+(\.0+)?", value) else None
-        except ValueError:
-            number = None
+        m = re.fullmatch(r"(-?[0-9]{1,15})(\.0+)?", value)
+        number = int(m.group(1)) if m else None
+        if number is None and re.fullmatch(r"-?[0-9]{16,}(\.0+)?", value):
+            bound = f"between {minimum} and {maximum}" if maximum is not None else f"{minimum} or more"
+            self.error(column, f"expected a whole number {bound}, got a number {len(value)} digits long")
+            return default
         if number is None:
             self.error(column, f"expected a whole number, got '{value}'")
             return default
@@ -130,7 +141,7 @@ class Row:
             return None
         d = parse_date(value)
         if d is None:
-            self.error(column, f"expected a date as YYYY-MM-DD, got '{value}'")
+            self.error(column, date_problem(value))
         return d
 
     def time(self, column: str, default: int | None) -> int | None:
@@ -144,6 +155,39 @@ class Row:
         return t
 
 
+def date_problem(value: str) -> str:
+    if date_out_of_range(value):
+        return f"the year in '{value}' is not plausible; expected a date as YYYY-MM-DD between {MIN_YEAR} and {MAX_YEAR} (check the year)"
+    return f"expected a date as YYYY-MM-DD, got '{value}'"
+
+
+def range_problem(part: str, what: str) -> str:
+    dates = part.split("..")
+    if any(date_out_of_range(d) for d in dates):
+        return f"the year in '{part}' is not plausible; expected {what} between {MIN_YEAR} and {MAX_YEAR} (check the year)"
+    if len(dates) == 2 and all(parse_date(d) for d in dates):
+        return f"the range '{part}' ends before it starts; write the earlier date first"
+    return f"expected {what}, got '{part}'"
+
+
+def _column_name(text: str) -> str:
+    """Header cells match case-insensitively, ignoring spaces and stray byte-order marks."""
+    return text.strip().strip("\ufeff\u200b\u00a0").strip().lower()
+
+
+def _unclosed_quote_row(text: str) -> int | None:
+    """The row where a quoted value opens and never closes, which swallows the rest of the file."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    row = 1
+    try:
+        for _ in reader:
+            row += 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return row
+    return None
+
+
 def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, ...],
              optional: bool = False) -> list[Row] | None:
     """Rows of one CSV file, or None when it is missing or unreadable (a problem is recorded)."""
@@ -153,14 +197,22 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
             problems.add(name, None, None, f"is missing from the data folder {folder.name or folder}; it is required")
         return None
     if not path.is_file():
-        problems.add(name, None, None, "is not a file")
+        problems.add(name, None, None, "is not a file; expected a CSV file of that name")
         return None
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(name, None, None, f"is {size / 1e6:,.0f} MB; the largest file the scheduler reads is {MAX_FILE_BYTES // (1024 * 1024)} MB. Is this the right file?")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(name, None, None, f"cannot be read ({exc.strerror or exc}); check that the file is not open elsewhere and that you may read it")
+        return None
     if not raw.strip():
         problems.add(name, None, None, f"is empty; expected a header row with the columns {', '.join(required)}")
         return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > 10:
-        problems.add(name, None, None, "is saved as UTF-16 text; save it as 'CSV UTF-8 (comma delimited)'")
+        problems.add(name, None, None, "is saved as UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8 (comma delimited)'")
         return None
     if b"\x00" in raw:
         problems.add(name, None, None, "contains NUL bytes, so it is not a text CSV file; save it again as CSV UTF-8")
@@ -169,7 +221,7 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.add(name, line, None, "is not UTF-8 text; save it as 'CSV UTF-8 (comma delimited)'")
+        problems.add(name, line, None, "is not UTF-8 text (Excel's plain 'CSV (comma delimited)' saves accented letters another way); save it as 'CSV UTF-8 (comma delimited)'")
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -177,7 +229,7 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
     except (StopIteration, csv.Error) as exc:
         problems.add(name, 1, None, f"the header row cannot be read ({exc})")
         return None
-    columns = [c.strip().lower() for c in header]
+    columns = [_column_name(c) for c in header]
     if len(columns) == 1 and ";" in header[0]:
         problems.add(name, 1, None, "uses semicolons between columns; save it as CSV with commas (Excel: 'CSV UTF-8 (comma delimited)')")
         return None
@@ -195,12 +247,18 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
     if missing:
         return None
     rows: list[Row] = []
+    unclosed = _unclosed_quote_row(text)
+    if unclosed is not None:
+        problems.add(name, unclosed, None, "opens a quoted value (\") that never closes, so the rest of the file would be read as one value; add the closing quote mark")
+        return None
+    number = 1  # the header is row 1, as a spreadsheet numbers it; blank rows count
     try:
         for raw_row in reader:
-            number = reader.line_num
+            number += 1
             if not any(cell.strip() for cell in raw_row):
                 continue
-            if len(raw_row) > len(columns) and any(c.strip() for c in raw_row[len(columns):]):
+            shifted = len(raw_row) > len(columns) and any(c.strip() for c in raw_row[len(columns):])
+            if shifted:
                 problems.add(name, number, None, f"has {len(raw_row)} values but the header has {len(columns)} columns; check for an unquoted comma")
             values = {}
             for col, cell in zip(columns, raw_row, strict=False):
@@ -209,9 +267,13 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
                     if len(cell) > MAX_FIELD_CHARS:
                         problems.add(name, number, col, f"is {len(cell):,} characters long; the most a value may be is {MAX_FIELD_CHARS:,}")
                         values[col] = cell[:MAX_FIELD_CHARS]
-            rows.append(Row(name, number, values, problems))
+                    elif bad := _CONTROL.search(cell):
+                        problems.add(name, number, col, f"contains an invisible control character (U+{ord(bad.group()):04X}); retype the value")
+            # The values of a shifted row sit under the wrong columns: checking them would only
+            # repeat the one mistake, so its row keeps its id (for references) but not its problems.
+            rows.append(Row(name, number, values, Problems() if shifted else problems))
     except csv.Error as exc:
-        problems.add(name, reader.line_num, None, f"cannot be read as CSV ({exc}); check for an unclosed quote")
+        problems.add(name, number, None, f"cannot be read as CSV ({exc}); check for an unclosed quote")
     return rows
 
 
@@ -287,7 +349,7 @@ def _venues(rows: list[Row]) -> dict[str, Venue]:
         for part in split_list(row.get("closed_dates")):
             r = parse_range(part)
             if r is None:
-                row.error("closed_dates", f"expected dates YYYY-MM-DD or ranges YYYY-MM-DD..YYYY-MM-DD separated by ';', got '{part}'")
+                row.error("closed_dates", range_problem(part, "dates YYYY-MM-DD or ranges YYYY-MM-DD..YYYY-MM-DD separated by ';'"))
             else:
                 closed.append(r)
         checked = row.date("access_checked")
@@ -318,6 +380,9 @@ def _participants(rows: list[Row], districts: dict[str, tuple[float, float]],
         role = row.get("role").lower().replace(" ", "_").replace("-", "_")
         if role not in ROLES:
             row.error("role", f"expected one of {', '.join(ROLES)}, got '{row.get('role')}'")
+        email = row.get("email")
+        if email and not _EMAIL.fullmatch(email):
+            row.error("email", f"'{email}' is not an email address such as name@example.org (one address, no spaces)")
         home = None
         district = ""
         postcode = row.get("home_postcode").upper()
@@ -370,21 +435,22 @@ def _unavailability(row: Row) -> Unavailability:
             continue
         r = parse_range(part)
         if r is None:
-            row.error("unavailable", f"expected dates YYYY-MM-DD, ranges YYYY-MM-DD..YYYY-MM-DD or weekday names such as Fri, got '{part}'")
+            row.error("unavailable", range_problem(part, "dates YYYY-MM-DD, ranges YYYY-MM-DD..YYYY-MM-DD or weekday names such as Fri"))
         else:
             dates.append(r)
     return Unavailability(tuple(dates), frozenset(weekdays))
 
 
 def _resolve_people(row: Row, column: str, people: dict[str, Participant], groups: dict[str, list[str]],
-                    all_ids: set[str]) -> list[str]:
+                    all_ids: set[str] | None) -> list[str]:
+    """Participant ids of a list cell; all_ids is None when participants.csv could not be read."""
     ids: list[str] = []
     for token in split_list(row.get(column)):
         low = token.lower()
         if low.startswith("group:"):
             name = low[len("group:"):].strip()
             members = groups.get(name, [])
-            if not members:
+            if not members and all_ids is not None:
                 row.error(column, f"'{token}': nobody in participants.csv has the group '{name}'")
             ids.extend(members)
         elif low.startswith("role:"):
@@ -393,25 +459,25 @@ def _resolve_people(row: Row, column: str, people: dict[str, Participant], group
                 row.error(column, f"'{token}': expected role:parent_carer, role:young_person or role:professional")
                 continue
             members = [p.participant_id for p in people.values() if p.role == role]
-            if not members:
+            if not members and all_ids is not None:
                 row.error(column, f"'{token}': nobody in participants.csv has the role '{role}'")
             ids.extend(members)
         elif token in people:
             ids.append(token)
-        elif token in all_ids:
-            pass  # the participant row itself has a problem, already reported
+        elif all_ids is None or token in all_ids:
+            pass  # participants.csv or that row of it has a problem, already reported
         else:
             row.error(column, f"'{token}' is not a participant_id in participants.csv (or group:NAME, role:ROLE)")
     return list(dict.fromkeys(ids))
 
 
 def _meetings(rows: list[Row], people: dict[str, Participant], venues: dict[str, Venue],
-              all_people: set[str], all_venues: set[str]) -> dict[str, Meeting]:
+              all_people: set[str] | None, all_venues: set[str] | None) -> dict[str, Meeting]:
+    """The programme; all_people or all_venues is None when that file could not be read."""
     groups: dict[str, list[str]] = {}
     for p in people.values():
         for g in sorted(p.groups):
             groups.setdefault(g, []).append(p.participant_id)
-    longest_opening = max((v.open_until - v.open_from for v in venues.values()), default=24 * 60)
     meetings: dict[str, Meeting] = {}
     for row, mid in _unique(rows, "meeting_id"):
         title = row.text("title", required=True)
@@ -421,8 +487,6 @@ def _meetings(rows: list[Row], people: dict[str, Participant], venues: dict[str,
         optional = [p for p in _resolve_people(row, "optional_attendees", people, groups, all_people)
                     if p not in attendees]
         duration = row.integer("duration_minutes", minimum=1, maximum=12 * 60)
-        if duration is not None and venues and duration > longest_opening:
-            row.error("duration_minutes", f"{duration} minutes is longer than any venue is open in a day ({longest_opening} minutes)")
         recurrence = row.get("recurrence").lower().replace("_", "-").replace(" ", "-")
         if recurrence == "halftermly":
             recurrence = "half-termly"
@@ -430,10 +494,12 @@ def _meetings(rows: list[Row], people: dict[str, Participant], venues: dict[str,
             row.error("recurrence", f"expected one of {', '.join(RECURRENCES)}, got '{row.get('recurrence')}'")
         ws, we = row.date("window_start"), row.date("window_end")
         if ws and we and we < ws:
-            row.error("window_end", f"the window ends ({we}) before it starts ({ws})")
+            row.error("window_end", f"the window ends ({we}) before it starts ({ws}); check the dates")
+        elif ws and we and (we - ws).days > MAX_WINDOW_DAYS:
+            row.error("window_end", f"the window from {ws} to {we} is {(we - ws).days:,} days long; plan at most five years at a time (check the year)")
         papers = row.integer("papers_days", default=7, minimum=0, maximum=365)
         chair = row.get("chair")
-        if chair and chair not in people and chair not in all_people:
+        if chair and chair not in people and all_people is not None and chair not in all_people:
             row.error("chair", f"'{chair}' is not a participant_id in participants.csv")
         allowed = None
         if row.get("venues"):
@@ -441,9 +507,14 @@ def _meetings(rows: list[Row], people: dict[str, Participant], venues: dict[str,
             for vid in split_list(row.get("venues")):
                 if vid in venues:
                     allowed.append(vid)
-                elif vid not in all_venues:
+                elif all_venues is not None and vid not in all_venues:
                     row.error("venues", f"'{vid}' is not a venue_id in venues.csv")
             allowed = tuple(dict.fromkeys(allowed))
+        usable = [venues[v] for v in allowed] if allowed else list(venues.values())
+        longest = max((v.open_until - v.open_from for v in usable), default=None)
+        if duration is not None and longest is not None and duration > longest:
+            which = "any of its venues" if allowed else "any venue"
+            row.error("duration_minutes", f"{duration} minutes is longer than {which} is open in a day (at most {longest} minutes); shorten the meeting or check open_from and open_until in venues.csv")
         gap = row.integer("min_gap_days", default=14, minimum=0, maximum=366)
         level = row.get("participation_level").lower().replace(" ", "-")
         if level == "coproduction":
@@ -477,7 +548,10 @@ def _terms(rows: list[Row]) -> tuple[list[TermBlock], dict[date, str]]:
         if status not in ("confirmed", "indicative"):
             row.error("status", f"expected confirmed or indicative, got '{row.get('status')}'")
         if first and last and last < first:
-            row.error("last_day", f"the block ends ({last}) before it starts ({first})")
+            row.error("last_day", f"the block ends ({last}) before it starts ({first}); check the dates")
+            continue
+        if first and last and (last - first).days > MAX_BLOCK_DAYS:
+            row.error("last_day", f"the block from {first} to {last} is {(last - first).days:,} days long; a term block is at most a few months (check the year)")
             continue
         if not term or not first or not last:
             continue
@@ -523,10 +597,10 @@ def load(folder: Path | str) -> Dataset:
     folder = Path(folder)
     problems = Problems()
     if not folder.exists():
-        problems.add(str(folder.name or folder), None, None, "the data folder does not exist")
+        problems.add(str(folder), None, None, "the data folder does not exist; check --data (the folder that holds venues.csv, participants.csv, meetings.csv and term_dates.csv)")
         problems.raise_if_any()
     if not folder.is_dir():
-        problems.add(str(folder.name), None, None, "is not a folder; --data expects the folder that holds venues.csv and the other files")
+        problems.add(str(folder), None, None, "is not a folder; --data expects the folder that holds venues.csv and the other files")
         problems.raise_if_any()
     settings = load_settings(folder, problems)
     districts = load_districts(folder, problems)
@@ -542,13 +616,18 @@ def load(folder: Path | str) -> Dataset:
         problems.add(VENUES, None, None, "has a header but no venues; add at least one venue")
     people = (_participants(people_rows, districts, settings.default_max_travel_minutes,
                             settings.default_education_ends) if people_rows is not None else {})
-    all_people = {r.get("participant_id") for r in people_rows or []}
-    all_venues = {r.get("venue_id") for r in venue_rows or []}
+    if people_rows is not None and not people_rows and meeting_rows:
+        problems.add(PARTICIPANTS, None, None, "has a header but no participants; add the people the meetings invite")
+    # None when a file is unreadable or empty (already reported): its ids are then unknown, and
+    # every reference to them would only repeat that one problem.
+    all_people = {r.get("participant_id") for r in people_rows} if people_rows else None
+    all_venues = {r.get("venue_id") for r in venue_rows} if venue_rows else None
     meetings = _meetings(meeting_rows, people, venues, all_people, all_venues) if meeting_rows is not None else {}
     terms, non_school = _terms(term_rows) if term_rows is not None else ([], {})
     if term_rows is not None and not term_rows:
         problems.add(TERM_DATES, None, None, "has a header but no term blocks; add the school term dates")
-    travel = _travel(travel_rows, all_venues, all_people, set(districts)) if travel_rows else {}
+    travel = (_travel(travel_rows, all_venues, all_people, set(districts))
+              if travel_rows and all_venues is not None and all_people is not None else {})
     problems.raise_if_any()
 
     dataset = Dataset(venues=venues, participants=people, meetings=meetings, terms=terms,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .domain import Dataset, Plan, hhmm
@@ -83,7 +84,16 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
               "UNKNOWN": "no plan found within the time limit"}.get(plan.solver_status, plan.solver_status)
     console.print(f"Solver: {status}, in {plan.solve_seconds:.1f} s")
     for w in plan.warnings:
-        console.print(f"[yellow]Note:[/] {w}")
+        console.print(f"[yellow]Note:[/] {escape(w)}")
+
+    from .export_ics import uninvitable
+
+    no_email = uninvitable(ds, plan)
+    if no_email:
+        people = ", ".join(f"{ds.participants[pid].name} ({pid})" for pid in no_email)
+        console.print(f"[yellow]No email address:[/] {len(no_email)} attendee{'s' if len(no_email) != 1 else ''} "
+                      f"will get no calendar invite: {escape(people)}. Invite them another way (post, phone or "
+                      "their school or organisation), or add their email to participants.csv and run again.")
     console.print(f"Written to {out}/: proposals.csv, programme.ics, invites/, report.html")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from pathlib import Path
 
@@ -38,6 +40,28 @@ _CALENDAR_KEYS = {"reminder_minutes": "int", "calendar_name": "str", "uid_namesp
 _ORGANISER_KEYS = {"name": "str", "email": "str"}
 TABLES = ("organiser", "rules", "windows", "travel", "solver", "calendar")
 
+# Sensible bounds: values beyond them are typing mistakes, and would overflow the solver
+# (CP-SAT seeds are 32-bit, weights multiply minutes) or the calendar (reminder offsets).
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "young_after_school_offset_minutes": (0, 600),
+    "default_max_minutes": (1, 1440),
+    "winding_factor": (1, 5),
+    "car_kmh": (1, 300),
+    "public_transport_kmh": (1, 300),
+    "taxi_kmh": (1, 300),
+    "public_transport_wait_minutes": (0, 600),
+    "time_limit_seconds": (0.01, 86_400),
+    "seed": (0, 2**31 - 1),
+    "workers": (1, 64),
+    "time_step_minutes": (5, 60),
+    "reminder_minutes": (0, 40_320),
+}
+MAX_WEIGHT = 100_000_000
+_TEXT_MAX = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"'\\]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*")
+
 
 def default_rules() -> dict[str, RuleSetting]:
     return {r.name: RuleSetting(r.strength, r.weight) for r in RULES}
@@ -48,17 +72,29 @@ def load_settings(folder: Path, problems: Problems) -> Settings:
     path = folder / FILE
     if not path.exists():
         return settings
+    if not path.is_file():
+        problems.add(FILE, None, None, "is not a file; settings.toml must be a text file")
+        return settings
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_bytes().decode("utf-8-sig")
+        doc = tomllib.loads(text)
+    except OSError as exc:
+        problems.add(FILE, None, None, f"cannot be read ({exc.strerror or exc})")
+        return settings
     except UnicodeDecodeError:
         problems.add(FILE, None, None, "is not UTF-8 text; save it as UTF-8")
         return settings
     except tomllib.TOMLDecodeError as exc:
-        problems.add(FILE, None, None, f"is not valid TOML ({exc}); check quotes and [table] headers")
+        line = _error_line(str(exc))
+        problems.add(FILE, line, None, f"is not valid TOML ({exc}); check quotes, '=' signs and [table] headers")
         return settings
+    problems = _Located(problems, text)
     for table, body in doc.items():
         if table not in TABLES:
-            problems.add(FILE, None, table, f"unknown table [{table}]; expected one of: {', '.join(TABLES)}")
+            if isinstance(body, dict):
+                problems.add(FILE, None, table, f"unknown table [{table}]; expected one of: {', '.join(TABLES)}")
+            else:
+                problems.add(FILE, None, table, f"unknown setting '{table}' outside any table; settings go in the tables {', '.join(TABLES)}")
             continue
         if not isinstance(body, dict):
             problems.add(FILE, None, table, f"'{table}' must be a [table]")
@@ -90,6 +126,48 @@ def load_settings(folder: Path, problems: Problems) -> Settings:
     return settings
 
 
+def _error_line(message: str) -> int | None:
+    m = re.search(r"\(at line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+class _Located:
+    """Adds the line of settings.toml that a problem is about, found from its table and key."""
+
+    def __init__(self, problems: Problems, text: str):
+        self.problems = problems
+        self.lines = text.splitlines()
+
+    def add(self, file: str, row: int | None, column: str | None, message: str) -> None:
+        if row is None and column:
+            row = self._line(column)
+        self.problems.add(file, row, column, message)
+
+    def _line(self, where: str) -> int | None:
+        m = re.fullmatch(r"\[?([^\]\s]+)\]?(?: (\S+))?(?: (\S+))?", where)
+        if not m:
+            return None
+        table, key = m.group(1), m.group(2)
+        current = None
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", line)
+            if header:
+                current = re.sub(r"\s*\.\s*", ".", header.group(1)).replace('"', "")
+                if key is None and current == table:
+                    return number
+                continue
+            km = re.match(r"([A-Za-z0-9_\-\"]+)\s*=", line)
+            if km is None:
+                continue
+            name = km.group(1).replace('"', "")
+            if key is None and current is None and name == table:
+                return number
+            if key is not None and current == table and name == key:
+                return number
+        return None
+
+
 def _typed(table: str, body: dict, keys: dict[str, str], problems: Problems):
     for key, value in body.items():
         kind = keys.get(key)
@@ -104,18 +182,31 @@ def _typed(table: str, body: dict, keys: dict[str, str], problems: Problems):
                 continue
             yield key, minutes
         elif kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.add(FILE, None, where, f"expected a whole number of 0 or more, got {value!r}")
+            low, high = _BOUNDS.get(key, (0, 1_000_000))
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                problems.add(FILE, None, where, f"expected a whole number from {low:,} to {high:,}, got {value!r}")
                 continue
             yield key, value
         elif kind == "float":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                problems.add(FILE, None, where, f"expected a number above 0, got {value!r}")
+            low, high = _BOUNDS.get(key, (0, 1_000_000))
+            if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                    or not low <= value <= high):
+                problems.add(FILE, None, where, f"expected a number from {low:g} to {high:g}, got {value!r}")
                 continue
             yield key, float(value)
         else:
             if not isinstance(value, str):
                 problems.add(FILE, None, where, f"expected text in quotes, got {value!r}")
+                continue
+            text = value.strip()
+            if _CONTROL.search(value) or len(text) > _TEXT_MAX:
+                problems.add(FILE, None, where, f"expected one line of text of at most {_TEXT_MAX} characters, without line breaks or control characters")
+                continue
+            if key == "email" and text and not _EMAIL.fullmatch(text):
+                problems.add(FILE, None, where, f"'{text}' is not an email address such as name@example.org")
+                continue
+            if key == "uid_namespace" and not _DOMAIN.fullmatch(text):
+                problems.add(FILE, None, where, f"expected a domain name such as send.example.org (letters, digits, '-' and '.'), got {value!r}")
                 continue
             yield key, value
 
@@ -144,8 +235,8 @@ def _load_rules(body: dict, settings: Settings, problems: Problems) -> None:
                 elif info.strength != "objective":
                     strength = value
             elif key == "weight":
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    problems.add(FILE, None, f"{where} weight", f"expected a whole number of 0 or more, got {value!r}")
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WEIGHT:
+                    problems.add(FILE, None, f"{where} weight", f"expected a whole number from 0 to {MAX_WEIGHT:,}, got {value!r}")
                 else:
                     weight = value
             else:

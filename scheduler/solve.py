@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 from . import constraints
 from .calendar import calendar_for, occurrences
 from .domain import Dataset, DateRange, Occurrence, Placement, Plan
+from .hint import add_hint, greedy_hint
 from .model import Choice, ModelContext, Options, build, objective
 from .travel import Travel
 
@@ -106,6 +107,7 @@ def plan(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit: 
     options.strict = options.strict or strict
     ss = solver_settings(ds, time_limit, seed)
     ctx = build_context(ds, planning, occs, options)
+    add_hint(ctx, greedy_hint(ctx), ss.seed)
     solver, status, seconds = run_solver(ctx, ss)
     placements = extract(ctx, solver, status)
     result = Plan(

@@ -7,7 +7,10 @@ from datetime import date
 
 from .domain import WEEKDAYS, DateRange
 
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Dates outside these years are typing mistakes (2207 for 2027), and far dates overflow date sums.
+MIN_YEAR, MAX_YEAR = 1900, 2199
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 _WEEKDAY_NAMES = {
@@ -20,7 +23,7 @@ _WEEKDAY_NAMES = {
 
 def parse_hhmm(text: str) -> int | None:
     """'10:30' -> 630; None when it is not a 24-hour time."""
-    m = _TIME.match(text.strip())
+    m = _TIME.fullmatch(text.strip())
     if not m:
         return None
     h, mi = int(m.group(1)), int(m.group(2))
@@ -32,13 +35,21 @@ def parse_hhmm(text: str) -> int | None:
 
 
 def parse_date(text: str) -> date | None:
+    """'2027-01-15' -> date; None when it is not a real YYYY-MM-DD date from 1900 to 2199."""
     text = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not _DATE.fullmatch(text):
         return None
     try:
-        return date.fromisoformat(text)
+        d = date.fromisoformat(text)
     except ValueError:
         return None
+    return d if MIN_YEAR <= d.year <= MAX_YEAR else None
+
+
+def date_out_of_range(text: str) -> bool:
+    """True for a well-formed date whose year is implausible, such as 0202-01-01 or 9999-12-31."""
+    text = text.strip()
+    return bool(_DATE.fullmatch(text)) and not MIN_YEAR <= int(text[:4]) <= MAX_YEAR
 
 
 def parse_bool(text: str) -> tuple[bool, bool | None]:

@@ -1,0 +1,140 @@
+"""A quick greedy placement handed to CP-SAT as a hint, so search starts near a good plan.
+
+It is only a starting point: the solver checks every rule itself and proves (or improves) the
+result. Occurrences are placed most-constrained first at their cheapest choice that does not
+collide with those already placed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import facts
+from .model import Choice, ModelContext
+
+
+def _cost_tables(ctx: ModelContext, c: Choice):
+    day_cost = {d: 0 for d in c.days}
+    time_cost = {t: 0 for t in c.times}
+    venue_cost = {v: 0 for v in c.venues}
+    tables = {"day": day_cost, "time": time_cost, "venue": venue_cost}
+    from .constraints import UNARY
+
+    for unit in UNARY:
+        table = tables[unit.kind]
+        for v in c.soft_bad.get(unit.rule, ()):
+            if v in table:  # a later hard rule may have removed it
+                table[v] += ctx.weight(unit.rule)
+    w = ctx.weight("travel_time")
+    for vid in c.venues:
+        for pid in c.meeting.everyone:
+            person = ctx.ds.participants.get(pid)
+            if person is not None and person.is_family:
+                venue_cost[vid] += w * (ctx.travel.person_to_venue(person, ctx.ds.venues[vid]) or 0)
+    return day_cost, time_cost, venue_cost
+
+
+def greedy_hint(ctx: ModelContext) -> dict[tuple[str, int], tuple[date, int, str]]:
+    s = ctx.ds.settings
+    placed: dict[tuple[str, int], tuple[date, int, str]] = {}
+    order = sorted(ctx.choices, key=lambda c: (len(c.days) * len(c.venues), c.occ.meeting_id, c.occ.number))
+    for c in order:
+        if not (c.days and c.times and c.venues):
+            continue
+        day_cost, time_cost, venue_cost = _cost_tables(ctx, c)
+        yph = "young_person" in {p.role for p in facts.attendees(ctx.ds, c.meeting)} \
+            and ctx.strength("young_people_hours") != "off"
+        dur = c.meeting.duration_minutes
+        lo = facts.young_after_school_start(ctx.ds, c.meeting)
+        yw = ctx.weight("young_people_hours")
+        hard_yph = ctx.strength("young_people_hours") == "hard"
+
+        def yph_cost(d: date, t: int) -> int:
+            if not yph:
+                return 0
+            ok = facts.young_hours_ok(ctx.ds, ctx.cal, c.meeting, d, t, t + dur, lo)
+            return 0 if ok else (10**12 if hard_yph else yw)
+
+        # Previous occurrence of the same series, for rotation and spacing.
+        same_series = sorted((k[1], v) for k, v in placed.items() if k[0] == c.occ.meeting_id)
+        combos = sorted(((day_cost[d] + time_cost[t] + yph_cost(d, t), d, t) for d in c.days for t in c.times))
+        best = None
+        for vid in sorted(c.venues, key=lambda v: (venue_cost[v], v)):
+            rot = sum(ctx.weight("venue_rotation") for n, (_, _, pv) in same_series
+                      if pv == vid and abs(n - c.occ.number) == 1)
+            if best is not None and venue_cost[vid] + rot + combos[0][0] >= best[0]:
+                break
+            venue = ctx.ds.venues[vid]
+            for cost, d, t in combos:
+                total = cost + venue_cost[vid] + rot
+                if best is not None and total >= best[0]:
+                    break
+                if cost >= 10**12 or not facts.venue_open_ok(venue, d, t, t + dur):
+                    continue
+                if _collides(ctx, c, placed, d, t, vid):
+                    continue
+                best = (total, d, t, vid)
+                break
+        if best is not None:
+            placed[c.key] = best[1:]
+    del s
+    return placed
+
+
+def _collides(ctx: ModelContext, c: Choice, placed, d: date, t: int, vid: str) -> bool:
+    me = set(c.meeting.everyone)
+    end = t + c.meeting.duration_minutes
+    gap = c.meeting.min_gap_days
+    for key, (pd, pt, pv) in placed.items():
+        other = ctx.by_key[key]
+        if key[0] == c.occ.meeting_id and abs((pd - d).days) < gap:
+            return True
+        if pd != d:
+            continue
+        oend = pt + other.meeting.duration_minutes
+        if pv == vid and t < oend and pt < end:
+            return True
+        shared = me & set(other.meeting.everyone)
+        if shared:
+            people = [ctx.ds.participants[p] for p in sorted(shared) if p in ctx.ds.participants]
+            tv = ctx.travel.between_for(ctx.ds.venues[vid], ctx.ds.venues[pv], people)
+            if not (t >= oend + tv or pt >= end + tv):
+                return True
+    return False
+
+
+def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str]], seed: int = 0) -> bool:
+    """Hint every variable: fix the greedy placement in a copy, let CP-SAT fill in the rest.
+
+    Hinting only the choice variables leaves penalty and auxiliary variables to be guessed,
+    which can make the hinted plan look far worse than it is; completing it first avoids that.
+    Returns False when the greedy placement could not be completed (the hint is then skipped).
+    """
+    from ortools.sat.python import cp_model
+
+    if not hint:
+        return False
+    trial = ctx.model.clone()
+    fixed = []
+    for c in ctx.choices:
+        choice = hint.get(c.key)
+        if choice is None or c.fixed:
+            continue
+        d, t, v = choice
+        fixed.append((c.placed, 1))
+        fixed += [(x, int(dd == d)) for dd, x in zip(c.days, c.x_day, strict=True)]
+        fixed += [(x, int(tt == t)) for tt, x in zip(c.times, c.x_time, strict=True)]
+        fixed += [(x, int(vv == v)) for vv, x in zip(c.venues, c.y, strict=True)]
+    for var, value in fixed:
+        trial.Add(trial.GetIntVarFromProtoIndex(var.Index()) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = 5.0
+    status = solver.Solve(trial)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    values = solver.ResponseProto().solution
+    for i, value in enumerate(values):
+        ctx.model.AddHint(ctx.model.GetIntVarFromProtoIndex(i), value)
+    return True
