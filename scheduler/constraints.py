@@ -196,6 +196,8 @@ def young_people_hours(ctx: ModelContext) -> None:
 
 def venue_open(ctx: ModelContext) -> None:
     """Open that weekday, not on a closed date, and for the whole meeting."""
+    if ctx.strength("venue_open") == "off":
+        return
     m = ctx.model
     for c in ctx.choices:
         if not (c.days and c.venues) or c.fixed:
@@ -263,6 +265,8 @@ def venue_rotation(ctx: ModelContext) -> None:
 
 
 def venue_clash(ctx: ModelContext) -> None:
+    if ctx.strength("venue_clash") == "off":
+        return
     m = ctx.model
     by_venue: dict[str, list[tuple[Choice, object]]] = {}
     for c in ctx.choices:
@@ -280,6 +284,8 @@ def venue_clash(ctx: ModelContext) -> None:
 
 def attendee_clash(ctx: ModelContext) -> None:
     """Shared attendees: no overlap, and on the same day enough time to travel between venues."""
+    if ctx.strength("attendee_clash") == "off":
+        return
     m = ctx.model
     people = ctx.ds.participants
     venue_index: dict[tuple[str, int], object] = {}
@@ -321,7 +327,7 @@ def travel_time(ctx: ModelContext) -> None:
     """Families' total travel, plus the largest yearly total of any one family member."""
     m = ctx.model
     w = ctx.weight("travel_time")
-    if w == 0:
+    if w == 0 or ctx.strength("travel_time") == "off":
         return
     people = ctx.ds.participants
     per_person: dict[str, list] = {}
