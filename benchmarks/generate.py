@@ -2,7 +2,7 @@
 
     python3 benchmarks/generate.py --size M --seed 1 --out /tmp/county-M-1
 
-Sizes (see SIZES): S is one term of a small area, M a county year, L a large county or small
+Sizes (see SIZES): S is one term of a small area (the north-east of the county), M a county year, L a large county or small
 region, X only exercises loading (10,000 people, 1,000 venues). Everything about people is
 made up; towns and postcode districts are West Sussex's, so distances and journey times are
 realistic. The same size and seed always give byte-identical files.
@@ -56,10 +56,13 @@ class Size:
     plan_to: date
     window: tuple[date, date] | None  # every series' window (S: one term); None = the school year
     time_limit: float
+    towns: tuple[str, ...] | None = None  # None: the whole county
 
 
 SIZES: dict[str, Size] = {
-    "S": Size("S", 10, 60, 6, date(2027, 1, 1), date(2027, 3, 31), (date(2027, 1, 4), date(2027, 3, 31)), 10.0),
+    "S": Size("S", 10, 60, 6, date(2027, 1, 1), date(2027, 3, 31), (date(2027, 1, 4), date(2027, 3, 31)), 10.0,
+                 ("Crawley", "Horsham", "Burgess Hill", "Haywards Heath", "East Grinstead", "Cuckfield",
+                  "Hassocks", "Henfield", "Billingshurst")),
     "M": Size("M", 40, 300, 25, date(2026, 9, 1), date(2027, 7, 31), None, 30.0),
     "L": Size("L", 200, 3000, 250, date(2026, 9, 1), date(2027, 7, 31), None, 120.0),
     "X": Size("X", 1000, 10000, 500, date(2026, 9, 1), date(2027, 7, 31), None, 120.0),
@@ -113,25 +116,25 @@ def _p(step, hoist, lift, toilet, parking, loop, quiet, pt):
 
 VENUE_KINDS = (
     VenueKind("Leisure Centre", 0.10, (30, 80), (("Mon-Sun", 1.0),),
-              (("07:00", "22:00", 0.7), ("08:00", "21:00", 0.3)), _p(.95, .55, .6, .95, .9, .4, .3, .7)),
+              (("07:00", "22:00", 0.7), ("08:00", "21:00", 0.3)), _p(.95, .55, .7, .97, .9, .6, .5, .75)),
     VenueKind("Library", 0.14, (15, 40), (("Mon-Sat", .7), ("Tue-Sat", .3)),
-              (("09:00", "17:30", .5), ("09:30", "19:00", .3), ("10:00", "17:00", .2)), _p(.75, .15, .5, .8, .4, .7, .3, .85)),
+              (("09:00", "17:30", .5), ("09:30", "19:00", .3), ("10:00", "17:00", .2)), _p(.75, .15, .6, .85, .4, .8, .5, .9)),
     VenueKind("Community Centre", 0.18, (20, 100), (("Mon-Sun", .5), ("Mon-Sat", .5)),
-              (("08:00", "22:00", .6), ("09:00", "21:30", .4)), _p(.65, .15, .3, .75, .6, .4, .35, .6)),
+              (("08:00", "22:00", .6), ("09:00", "21:30", .4)), _p(.65, .15, .4, .85, .7, .55, .6, .65)),
     VenueKind("Village Hall", 0.12, (20, 80), (("Mon-Sun", .7), ("Mon;Tue;Wed;Thu;Sat", .3)),
-              (("09:00", "22:00", .7), ("10:00", "21:00", .3)), _p(.45, .03, .05, .5, .7, .2, .15, .3)),
+              (("09:00", "22:00", .7), ("10:00", "21:00", .3)), _p(.45, .03, .05, .6, .7, .3, .4, .35)),
     VenueKind("Family Hub", 0.10, (12, 30), (("Mon-Fri", 1.0),),
-              (("08:30", "17:00", .6), ("08:00", "18:00", .4)), _p(.9, .4, .4, .95, .7, .5, .8, .6)),
+              (("08:30", "17:00", .6), ("08:00", "18:00", .4)), _p(.9, .4, .5, .97, .8, .7, .9, .7)),
     VenueKind("Council Offices", 0.06, (20, 60), (("Mon-Fri", 1.0),),
-              (("08:30", "17:30", .6), ("08:30", "20:00", .4)), _p(1.0, .35, .9, 1.0, .7, .9, .4, .9)),
+              (("08:30", "17:30", .6), ("08:30", "20:00", .4)), _p(1.0, .35, .95, 1.0, .8, .95, .6, .9)),
     VenueKind("Special School", 0.07, (20, 60), (("Mon-Sat", .6), ("Mon-Fri", .4)),
-              (("09:00", "20:00", .6), ("15:30", "21:00", .4)), _p(1.0, .85, .5, 1.0, .9, .6, .8, .4)),
+              (("09:00", "20:00", .6), ("15:30", "21:00", .4)), _p(1.0, .85, .6, 1.0, .9, .7, .9, .5)),
     VenueKind("College", 0.05, (30, 120), (("Mon-Sat", .6), ("Mon-Fri", .4)),
-              (("08:30", "21:00", 1.0),), _p(.95, .5, .9, .95, .8, .6, .5, .9)),
+              (("08:30", "21:00", 1.0),), _p(.95, .5, .9, .97, .85, .75, .7, .9)),
     VenueKind("Church Hall", 0.12, (20, 60), (("Mon;Tue;Thu;Sat", .4), ("Mon-Sat", .6)),
-              (("09:00", "21:00", .8), ("10:00", "16:00", .2)), _p(.4, .02, .05, .45, .5, .3, .2, .5)),
+              (("09:00", "21:00", .8), ("10:00", "16:00", .2)), _p(.4, .02, .05, .5, .5, .35, .35, .5)),
     VenueKind("Health Centre", 0.06, (10, 25), (("Mon-Fri", 1.0),),
-              (("08:00", "18:30", 1.0),), _p(1.0, .3, .6, 1.0, .8, .7, .3, .7)),
+              (("08:00", "18:30", 1.0),), _p(1.0, .3, .7, 1.0, .85, .8, .5, .75)),
 )
 
 FIRST = ("Aisha", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Harry", "Isla", "Jack", "Kiran",
@@ -277,7 +280,8 @@ class Generator:
         self.size = size
         self.seed = seed
         self.rng = random.Random(f"{size.name}-{seed}")
-        self.town_weights = [(t, t[4]) for t in TOWNS]
+        self.towns = [t for t in TOWNS if size.towns is None or t[0] in size.towns]
+        self.town_weights = [(t, t[4]) for t in self.towns]
         self._reach_cache: dict[str, frozenset[int]] = {}
         self._feature_cache: dict[object, set[int]] = {}
         self._distance_cache: dict[tuple[str, str], list[tuple[Person, float]]] = {}
@@ -287,14 +291,16 @@ class Generator:
     def venues(self) -> list[VenueRec]:
         rng, n = self.rng, self.size.venues
         # Smaller towns have relatively more venues per head (village halls, rural hubs).
-        weights = [(t, t[4] ** 0.7) for t in TOWNS]
+        weights = [(t, t[4] ** 0.7) for t in self.towns]
         out: list[VenueRec] = []
         for i in range(1, n + 1):
             town = pick(rng, weights)
             kind = pick(rng, [(k, k.weight) for k in VENUE_KINDS])
             rural = kind.label in ("Village Hall", "Church Hall") and rng.random() < 0.5
             pos = scatter(rng, town, 5.0 if rural else 1.2)
-            feats = {f: yn(rng, kind.p[f], 0.04 if f in ("step_free", "hoist_toilet") else 0.08) for f in FEATURES}
+            # Blank = unknown: rarer for the headline features organisers always record.
+            feats = {f: yn(rng, kind.p[f], 0.03 if f in ("step_free", "hoist_toilet", "accessible_toilet") else 0.06)
+                     for f in FEATURES}
             out.append(self._venue(i, town, kind, pos, feats))
         self._balance_access(out)
         for v in out:
@@ -377,7 +383,7 @@ class Generator:
             home = scatter(rng, town, 6.0 if rng.random() < 0.15 else 1.8)
             needs: set[str] = set()
             if role == "parent_carer":
-                mode = pick(rng, (("car", .78), ("public_transport", .18), ("taxi", .04)))
+                mode = pick(rng, (("car", .80), ("public_transport", .15), ("taxi", .05)))
                 limit = pick(rng, ((None, .7), (45, .1), (90, .15), (30, .05)))
                 for f, p in (("step_free", .08), ("accessible_toilet", .05), ("accessible_parking", .06),
                              ("hearing_loop", .04), ("quiet_room", .06)):
@@ -387,9 +393,9 @@ class Generator:
                     home = None
             elif role == "young_person":
                 mode = pick(rng, (("car", .45), ("public_transport", .25), ("taxi", .30)))
-                limit = pick(rng, ((45, .5), (60, .2), (None, .1), (30, .1), (90, .1)))
-                for f, p in (("step_free", .22), ("accessible_toilet", .18), ("quiet_room", .15),
-                             ("hearing_loop", .05), ("lift", .03)):
+                limit = pick(rng, ((45, .35), (60, .35), (None, .1), (30, .05), (90, .15)))
+                for f, p in (("step_free", .20), ("accessible_toilet", .15), ("quiet_room", .10),
+                             ("hearing_loop", .04), ("lift", .02)):
                     if rng.random() < p:
                         needs.add(f)
                 if rng.random() < 0.07:
@@ -402,7 +408,7 @@ class Generator:
                         needs.add(f)
                 if rng.random() < 0.15:
                     home = None  # works from an office: no travel limit and no travel cost
-            if mode == "public_transport" and rng.random() < 0.7:
+            if mode == "public_transport" and rng.random() < 0.5:
                 needs.add("public_transport")
             p = Person(f"P{i:05d}", role, town, home, mode, limit, needs)
             p.capacity = {"professional": pick(rng, ((1, .3), (2, .3), (3, .25), (5, .15))),

@@ -35,50 +35,55 @@ def _cost_tables(ctx: ModelContext, c: Choice):
 
 
 def greedy_hint(ctx: ModelContext) -> dict[tuple[str, int], tuple[date, int, str]]:
-    s = ctx.ds.settings
     placed: dict[tuple[str, int], tuple[date, int, str]] = {}
     order = sorted(ctx.choices, key=lambda c: (len(c.days) * len(c.venues), c.occ.meeting_id, c.occ.number))
     for c in order:
-        if not (c.days and c.times and c.venues):
-            continue
-        day_cost, time_cost, venue_cost = _cost_tables(ctx, c)
-        yph = "young_person" in {p.role for p in facts.attendees(ctx.ds, c.meeting)} \
-            and ctx.strength("young_people_hours") != "off"
-        dur = c.meeting.duration_minutes
-        lo = facts.young_after_school_start(ctx.ds, c.meeting)
-        yw = ctx.weight("young_people_hours")
-        hard_yph = ctx.strength("young_people_hours") == "hard"
-
-        def yph_cost(d: date, t: int) -> int:
-            if not yph:
-                return 0
-            ok = facts.young_hours_ok(ctx.ds, ctx.cal, c.meeting, d, t, t + dur, lo)
-            return 0 if ok else (10**12 if hard_yph else yw)
-
-        # Previous occurrence of the same series, for rotation and spacing.
-        same_series = sorted((k[1], v) for k, v in placed.items() if k[0] == c.occ.meeting_id)
-        combos = sorted(((day_cost[d] + time_cost[t] + yph_cost(d, t), d, t) for d in c.days for t in c.times))
-        best = None
-        for vid in sorted(c.venues, key=lambda v: (venue_cost[v], v)):
-            rot = sum(ctx.weight("venue_rotation") for n, (_, _, pv) in same_series
-                      if pv == vid and abs(n - c.occ.number) == 1)
-            if best is not None and venue_cost[vid] + rot + combos[0][0] >= best[0]:
-                break
-            venue = ctx.ds.venues[vid]
-            for cost, d, t in combos:
-                total = cost + venue_cost[vid] + rot
-                if best is not None and total >= best[0]:
-                    break
-                if cost >= 10**12 or not facts.venue_open_ok(venue, d, t, t + dur):
-                    continue
-                if _collides(ctx, c, placed, d, t, vid):
-                    continue
-                best = (total, d, t, vid)
-                break
-        if best is not None:
-            placed[c.key] = best[1:]
-    del s
+        if c.days and c.times and c.venues:
+            best = _cheapest(ctx, c, placed)
+            if best is not None:
+                placed[c.key] = best
     return placed
+
+
+def _cheapest(ctx: ModelContext, c: Choice, placed) -> tuple[date, int, str] | None:
+    """The cheapest (day, start, venue) that collides with nothing placed so far."""
+    s = ctx.ds.settings
+    day_cost, time_cost, venue_cost = _cost_tables(ctx, c)
+    yph = "young_person" in {p.role for p in facts.attendees(ctx.ds, c.meeting)} \
+        and ctx.strength("young_people_hours") != "off"
+    dur = c.meeting.duration_minutes
+    lo = facts.young_after_school_start(ctx.ds, c.meeting)
+    yph_miss = 10**12 if ctx.strength("young_people_hours") == "hard" else ctx.weight("young_people_hours")
+
+    def yph_cost(d: date, t: int) -> int:
+        if not yph:
+            return 0
+        if ctx.cal.is_school_day(d):
+            ok = t >= lo and t + dur <= s.young_after_school_end
+        else:
+            ok = t >= s.young_non_school_start and t + dur <= s.young_non_school_end
+        return 0 if ok else yph_miss
+
+    same_series = [(k[1], v) for k, v in placed.items() if k[0] == c.occ.meeting_id]
+    combos = sorted((day_cost[d] + time_cost[t] + yph_cost(d, t), d, t) for d in c.days for t in c.times)
+    best = None
+    for vid in sorted(c.venues, key=lambda v: (venue_cost[v], v)):
+        rot = sum(ctx.weight("venue_rotation") for n, (_, _, pv) in same_series
+                  if pv == vid and abs(n - c.occ.number) == 1)
+        if best is not None and venue_cost[vid] + rot + combos[0][0] >= best[0]:
+            break
+        venue = ctx.ds.venues[vid]
+        for cost, d, t in combos:
+            total = cost + venue_cost[vid] + rot
+            if best is not None and total >= best[0]:
+                break
+            if cost >= 10**12 or not facts.venue_open_ok(venue, d, t, t + dur):
+                continue
+            if _collides(ctx, c, placed, d, t, vid):
+                continue
+            best = (total, d, t, vid)
+            break
+    return best[1:] if best is not None else None
 
 
 def _collides(ctx: ModelContext, c: Choice, placed, d: date, t: int, vid: str) -> bool:

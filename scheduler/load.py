@@ -648,7 +648,7 @@ def _warnings(ds: Dataset, venue_rows: list[Row]) -> list[str]:
     unknown = sorted({f for v in ds.venues.values() for f in needed if v.features.get(f) is None})
     if unknown:
         count = sum(1 for v in ds.venues.values() if any(v.features.get(f) is None for f in needed))
-        out.append(f"{count} venues have blank (unknown) access features that someone needs ({', '.join(unknown)}); a blank never counts as 'yes', so fill them in where known.")
+        out.append(f"{count} venue{'s have' if count != 1 else ' has'} blank (unknown) access features that someone needs ({', '.join(unknown)}); a blank never counts as 'yes', so fill them in where known.")
     homeless = sorted(p.participant_id for p in ds.participants.values() if p.home is None)
     if homeless:
         shown = ", ".join(homeless[:8]) + (" and more" if len(homeless) > 8 else "")

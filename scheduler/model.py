@@ -180,10 +180,10 @@ def _make_variables(ctx: ModelContext, c: Choice) -> None:
         m.Add(sum(group) == c.placed)
     if not (c.days and c.times and c.venues):
         m.Add(c.placed == 0)
-    offsets = [ctx.day_offset(d) for d in c.days] or [0]
+    offsets = [ctx.day_offset(d) for d in c.days]
     c.day_index = m.NewIntVar(min(offsets + [0]), max(offsets + [0]), f"{n}.day_index")
     m.Add(c.day_index == sum(o * x for o, x in zip(offsets, c.x_day, strict=True)))
-    horizon = (max(offsets) + 1) * MINUTES_PER_DAY
+    horizon = (max(offsets + [0]) + 1) * MINUTES_PER_DAY
     c.start_abs = m.NewIntVar(0, max(horizon, 0), f"{n}.start_abs")
     m.Add(c.start_abs == MINUTES_PER_DAY * c.day_index + sum(t * x for t, x in zip(c.times, c.x_time, strict=True)))
     if c.fixed:

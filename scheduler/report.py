@@ -50,7 +50,8 @@ LEVEL_MEANINGS = {
     "": "The meeting series has no participation_level in meetings.csv.",
 }
 
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# As glossary.acronyms_in: all-capitals words, plus Ofsted, usually written in title case.
+_ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|Ofsted)\b")
 
 
 def write_report(path: Path, ds: Dataset, plan: Plan, changes: list[dict] | None = None, *,
@@ -113,13 +114,14 @@ class _Text:
 
         def expand(m: re.Match) -> str:
             word = m.group(0)
-            meaning = GLOSSARY.get(word)
+            key = word.upper()
+            meaning = GLOSSARY.get(key)
             if meaning is None:
                 return word
             tag = f'<abbr title="{escape(meaning)}">{word}</abbr>'
-            if word in self.seen:
+            if key in self.seen:
                 return tag
-            self.seen[word] = meaning
+            self.seen[key] = meaning
             return f'{tag} <span class="expansion">({escape(meaning)})</span>'
 
         return _ACRONYM.sub(expand, escaped)

@@ -107,4 +107,6 @@ def parse_open_days(text: str) -> frozenset[int] | None:
 
 
 def split_list(text: str) -> list[str]:
+    if not text:
+        return []
     return [p.strip() for p in text.split(";") if p.strip()]
