@@ -55,10 +55,10 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
         m = ds.meetings[p.occurrence.meeting_id]
         if p.scheduled:
             v = ds.venues[p.venue_id]
-            table.add_row(m.title, str(p.occurrence.number), p.day.strftime("%a %d %b %Y"),
-                          f"{hhmm(p.start)}-{hhmm(p.end)}", v.name, ", ".join(p.rules_relaxed) or "-")
+            table.add_row(escape(m.title), str(p.occurrence.number), p.day.strftime("%a %d %b %Y"),
+                          f"{hhmm(p.start)}-{hhmm(p.end)}", escape(v.name), ", ".join(p.rules_relaxed) or "-")
         else:
-            table.add_row(m.title, str(p.occurrence.number), "[red]not placed[/]", "", "", p.reason)
+            table.add_row(escape(m.title), str(p.occurrence.number), "[red]not placed[/]", "", "", escape(p.reason))
     if plan.placements:
         console.print(table)
     n, placed = len(plan.placements), len(plan.scheduled)
@@ -94,7 +94,7 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
         console.print(f"[yellow]No email address:[/] {len(no_email)} attendee{'s' if len(no_email) != 1 else ''} "
                       f"will get no calendar invite: {escape(people)}. Invite them another way (post, phone or "
                       "their school or organisation), or add their email to participants.csv and run again.")
-    console.print(f"Written to {out}/: proposals.csv, programme.ics, invites/, report.html")
+    console.print(f"Written to {escape(str(out))}/: proposals.csv, programme.ics, invites/, report.html")
 
 
 def print_findings(console: Console, hard, soft, rows: int) -> None:

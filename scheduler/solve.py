@@ -122,6 +122,10 @@ def plan(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit: 
         warnings=list(ds.warnings),
     )
     annotate(ds, result, ctx)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+        for p in result.unscheduled:
+            p.reason = (f"The solver's time limit ({ss.time_limit:g} s) ended before any plan was found; "
+                        "run again with a longer --time-limit.")
     return result
 
 

@@ -258,9 +258,6 @@ def test_messages_show_control_characters_escaped_not_raw(tmp_path: Path):
     assert any("participants.csv, row 2, column 'role':" in p for p in problems_in(result.output))
 
 
-@pytest.mark.xfail(strict=True, reason="bug in scheduler/present.py: print_plan renders titles and "
-                   "warnings as rich markup, so '[/]' in a title raises MarkupError and "
-                   "'[organiser]' vanishes from a warning")
 def test_square_brackets_in_titles_are_printed_literally(tmp_path: Path):
     data = make_data(tmp_path / "data", meetings=[dict(BASE_MEETINGS[0], title="Board [/] [bold]x[/bold]")])
     result = invoke("propose", "--data", data, "--out", tmp_path / "out", "--time-limit", "5", *FROM)

@@ -64,9 +64,6 @@ def test_a_tiny_time_limit_is_reported_in_words_and_outputs_are_still_written(tm
     assert rows and code == (1 if any(r["status"] == "unscheduled" for r in rows) else 0)
 
 
-@pytest.mark.xfail(strict=True, reason="bug in scheduler/explain.py (annotate): when the time limit "
-                   "ends the search before any plan is found, every occurrence's reason blames "
-                   "venue_open/venue_clash/attendee_clash/series_spacing instead of the time limit")
 def test_when_time_runs_out_before_any_plan_the_reason_says_so(cut_short):
     plan = cut_short.plan
     if plan.solver_status != "UNKNOWN":
