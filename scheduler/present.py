@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -47,6 +48,17 @@ def family_totals(ds: Dataset, plan: Plan) -> dict[str, int]:
     return totals
 
 
+def stale_access_warnings(ds: Dataset, plan: Plan) -> list[str]:
+    """Organisers should know the venue: flag used venues whose access check is missing or old."""
+    used = sorted({p.venue_id for p in plan.scheduled})
+    cutoff = plan.planning.first - timedelta(days=365)
+    stale = [v for v in used if ds.venues[v].access_checked is None or ds.venues[v].access_checked < cutoff]
+    if not stale:
+        return []
+    return [f"{len(stale)} venue{'s' if len(stale) != 1 else ''} in the plan had no access check in the year "
+            f"before {plan.planning.first} ({', '.join(stale)}); visit or phone them to confirm the access features."]
+
+
 def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
     table = Table(title="Proposed meetings", show_lines=False, header_style="bold")
     for col in ("Meeting", "No.", "Date", "Time", "Venue", "Rules relaxed / reason"):
@@ -83,7 +95,7 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
               "FEASIBLE": "a good plan, but not proven the best: the time limit stopped the search",
               "UNKNOWN": "no plan found within the time limit"}.get(plan.solver_status, plan.solver_status)
     console.print(f"Solver: {status}, in {plan.solve_seconds:.1f} s")
-    for w in plan.warnings:
+    for w in plan.warnings + stale_access_warnings(ds, plan):
         console.print(f"[yellow]Note:[/] {escape(w)}")
 
     from .export_ics import uninvitable
