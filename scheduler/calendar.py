@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -12,10 +12,12 @@ import holidays
 from .domain import Dataset, DateRange, Meeting, Occurrence, TermBlock
 
 
-@dataclass
+@dataclass(eq=False)
 class SchoolCalendar:
     terms: list[TermBlock]
     non_school_days: dict[date, str]
+    _due: dict[tuple[date, int], date | None] = field(default_factory=dict, repr=False)
+    _school: dict[date, bool] = field(default_factory=dict, repr=False)
 
     @cached_property
     def _bank(self) -> holidays.HolidayBase:
@@ -37,6 +39,11 @@ class SchoolCalendar:
         return None
 
     def is_school_day(self, d: date) -> bool:
+        if d not in self._school:
+            self._school[d] = self._is_school_day(d)
+        return self._school[d]
+
+    def _is_school_day(self, d: date) -> bool:
         return (d.weekday() < 5 and self.block_of(d) is not None and self.bank_holiday(d) is None
                 and d not in self.non_school_days)
 
@@ -59,6 +66,12 @@ class SchoolCalendar:
 
     def papers_due(self, meeting_day: date, papers_days: int) -> date | None:
         """Papers go out `papers_days` before, moved earlier to a working day; 0 means no papers."""
+        key = (meeting_day, papers_days)
+        if key not in self._due:
+            self._due[key] = self._papers_due(meeting_day, papers_days)
+        return self._due[key]
+
+    def _papers_due(self, meeting_day: date, papers_days: int) -> date | None:
         if papers_days <= 0:
             return None
         d = meeting_day - timedelta(days=papers_days)

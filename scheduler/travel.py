@@ -17,8 +17,18 @@ MINUTES_PER_HOUR = 60
 class Travel:
     ds: Dataset
     _cache: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    _by_place: dict[tuple, int] = field(default_factory=dict)
+    _between: dict[tuple, int] = field(default_factory=dict)
 
     def _estimate(self, a: tuple[float, float], b: tuple[float, float], mode: str) -> int:
+        """Many people share a district centroid, so estimates are cached by place, not person."""
+        key = (a, b, mode)
+        cached = self._by_place.get(key)
+        if cached is None:
+            cached = self._by_place[key] = self._compute(a, b, mode)
+        return cached
+
+    def _compute(self, a: tuple[float, float], b: tuple[float, float], mode: str) -> int:
         s = self.ds.settings
         km = geodesic(a, b).km * s.winding_factor
         minutes = math.ceil(km / s.speed_kmh[mode] * MINUTES_PER_HOUR)
@@ -57,5 +67,8 @@ class Travel:
 
     def between_for(self, a: Venue, b: Venue, people: list[Participant]) -> int:
         """The longest of the shared attendees' journeys between the two venues."""
-        modes = {p.travel_mode for p in people} or {"car"}
-        return max(self.venue_to_venue(a, b, m) for m in sorted(modes))
+        modes = tuple(sorted({p.travel_mode for p in people} or {"car"}))
+        key = (a.venue_id, b.venue_id, modes)
+        if key not in self._between:
+            self._between[key] = max(self.venue_to_venue(a, b, m) for m in modes)
+        return self._between[key]
