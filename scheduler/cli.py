@@ -115,5 +115,78 @@ def check(data, out, start, end, strict) -> None:
     sys.exit(1 if hard else 0)
 
 
+@main.command()
+@click.option("--baseline", "baseline", type=click.Path(path_type=Path), required=True,
+              help="The --out folder of the earlier run (its proposals.csv is the baseline).")
+@click.option("--close-venue", "close", multiple=True, metavar="ID[@DATE]",
+              help="Close a venue for good, or from DATE (YYYY-MM-DD). Repeat for several venues.")
+@click.option("--add-venues", "add_venues", type=click.Path(path_type=Path), default=None,
+              help="A CSV file of extra venues, with the columns of venues.csv and new venue_ids.")
+@click.option("--venues", "venues_file", type=click.Path(path_type=Path), default=None,
+              help="A whole new venue table (venues.csv columns); venues missing from it count as closed.")
+@data_option
+@window_options
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for the new proposals.csv, changes.csv, calendar files and report.html.")
+@click.option("--replan", is_flag=True,
+              help="Re-plan freely instead of changing as little as possible, and say what that gains.")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
+              help="Seconds the solver may search in all (default 60, or settings.toml).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Solver seed (default 0).")
+def whatif(baseline, close, add_venues, venues_file, data, start, end, out, replan, time_limit, seed) -> None:
+    """Re-plan after a venue change, moving as few meetings as possible, and write the updates."""
+    from . import whatif as what_if
+
+    try:
+        result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
+                                venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed)
+        what_if.write_whatif(out, result)
+    except DataError as exc:
+        report_data_error(exc)
+        sys.exit(2)
+    what_if.print_whatif(console, result, out)
+    sys.exit(1 if result.plan.unscheduled else 0)
+
+
+@main.command()
+@click.argument("meeting_id", required=False)
+@data_option
+@window_options
+@click.option("--strict", is_flag=True, help="Make the framework's time rules hard instead of preferences.")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
+              help="Seconds the solver may search for the plan (default 60, or settings.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON for other tools.")
+def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
+    """Why each meeting sits where it does, and what stops the ones that cannot be placed.
+
+    Without MEETING_ID: every meeting that relaxes a rule or cannot be placed. With it: every
+    meeting of that series, with the next-best venue and day. Nothing is written.
+    """
+    from . import api
+    from .errors import Problem
+    from .explain import explain_plan, render_text, to_json
+    from .load import load
+    from .solve import plan as solve_plan
+
+    try:
+        ds = load(data or api.default_data_dir())
+        window = api.planning_window(ds, start, end)
+        if meeting_id is not None and meeting_id not in ds.meetings:
+            known = ", ".join(ds.meetings) or "none"
+            raise DataError([Problem("command line", None, "MEETING_ID",
+                                     f"there is no meeting '{meeting_id}' in meetings.csv; the meeting_ids are: {known}")])
+    except DataError as exc:
+        report_data_error(exc)
+        sys.exit(2)
+    result = solve_plan(ds, window, strict=strict, time_limit=time_limit)
+    report = explain_plan(ds, result, meeting_id, strict=strict)
+    if as_json:
+        click.echo(to_json(report))
+    else:
+        for line in render_text(report):
+            console.print(line, markup=False, highlight=False)
+    sys.exit(1 if result.unscheduled else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

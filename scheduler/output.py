@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -21,12 +22,17 @@ TRASH_PREFIX = ".old-"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def neutralise(text: str) -> str:
     """Stop spreadsheets reading a cell as a formula (OWASP: = + - @ tab and line ends).
 
     Spaces before the sign do not help: some spreadsheets trim them on import, so the check
     looks past them.
     """
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text  # a negative number such as a travel change is data, not a formula
     if text and (text[0] in _FORMULA_START or text.lstrip(" \u00a0").startswith(_FORMULA_START)):
         return "'" + text
     return text

@@ -15,15 +15,23 @@ from .output import write_outputs
 from .rulebook import BY_NAME
 
 
-def write_all(out: Path, ds: Dataset, plan: Plan, extra=None) -> None:
-    """proposals.csv, calendar files and report, replaced together."""
+def write_all(out: Path, ds: Dataset, plan: Plan, extra=None, *, changes: list[dict] | None = None,
+              what_if_summary: str | None = None, all_invites: bool = True) -> None:
+    """proposals.csv, calendar files and report, replaced together.
+
+    `changes` and `what_if_summary` (schedule whatif) go to the report; with `all_invites`
+    False only programme.ics is written here, and `extra` writes the invites it chooses.
+    """
 
     def writer(stage: Path) -> None:
         write_proposals(stage / "proposals.csv", ds, plan)
-        from .export_ics import write_calendars
-        write_calendars(stage, ds, plan)
+        from .export_ics import calendar_bytes, programme_calendar, write_calendars
+        if all_invites:
+            write_calendars(stage, ds, plan)
+        else:
+            (stage / "programme.ics").write_bytes(calendar_bytes(programme_calendar(ds, plan)))
         from .report import write_report
-        write_report(stage / "report.html", ds, plan)
+        write_report(stage / "report.html", ds, plan, changes, what_if_summary=what_if_summary)
         if extra:
             extra(stage)
 
