@@ -9,7 +9,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from . import constraints
-from .calendar import calendar_for, occurrences
+from .calendar import occurrences
 from .domain import Dataset, DateRange, Occurrence, Placement, Plan
 from .hint import add_hint, greedy_hint
 from .model import Choice, ModelContext, Options, build, objective
@@ -101,33 +101,49 @@ def plan(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit: 
          seed: int | None = None, options: Options | None = None,
          occs: list[Occurrence] | None = None) -> Plan:
     """Place every occurrence of the programme inside the planning window."""
-    from .explain import annotate  # explanations build their own small models
-
     options = options or Options()
     options.strict = options.strict or strict
     ss = solver_settings(ds, time_limit, seed)
     ctx = build_context(ds, planning, occs, options)
-    add_hint(ctx, greedy_hint(ctx), ss.seed)
+    return solve_context(ds, ctx, ss)
+
+
+NOT_FOUND = ("The solver's time limit ({limit:g} s) ended before any plan was found; "
+             "run again with a longer --time-limit.")
+
+
+def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
+                  hint: dict[tuple[str, int], tuple[date, int, str]] | None = None) -> Plan:
+    """Solve a built model (objective set) from a hint, and turn the answer into a plan.
+
+    The hint is completed by CP-SAT first, so the search always starts from a whole plan; the
+    greedy placement is used when no hint is given or the given one cannot be completed.
+    """
+    from .explain import annotate  # explanations build their own small models
+
+    if not (hint and add_hint(ctx, hint, ss.seed)):
+        add_hint(ctx, greedy_hint(ctx), ss.seed)
     solver, status, seconds = run_solver(ctx, ss)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     placements = extract(ctx, solver, status)
+    if not found:
+        # Locked placements were checked valid together before they were locked: keep them.
+        for i, c in enumerate(ctx.choices):
+            if c.fixed:
+                placements[i] = scheduled_placement(ctx, c, c.days[0], c.times[0], c.venues[0])
     result = Plan(
         placements=placements,
-        planning=planning,
+        planning=ctx.planning,
         solver_status=STATUS_NAMES.get(status, "UNKNOWN"),
         proven_optimal=status == cp_model.OPTIMAL,
         stopped_by_time_limit=status in (cp_model.FEASIBLE, cp_model.UNKNOWN),
-        objective=solver.ObjectiveValue() if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
-        best_bound=solver.BestObjectiveBound() if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
+        objective=solver.ObjectiveValue() if found else None,
+        best_bound=solver.BestObjectiveBound() if found else None,
         solve_seconds=seconds,
         warnings=list(ds.warnings),
     )
     annotate(ds, result, ctx)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+    if not found and status != cp_model.INFEASIBLE:
         for p in result.unscheduled:
-            p.reason = (f"The solver's time limit ({ss.time_limit:g} s) ended before any plan was found; "
-                        "run again with a longer --time-limit.")
+            p.reason = NOT_FOUND.format(limit=ss.time_limit)
     return result
-
-
-def default_plan_calendar(ds: Dataset):
-    return calendar_for(ds)

@@ -36,8 +36,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from ortools.sat.python import cp_model
-
 from . import constraints
 from .api import default_data_dir, planning_window
 from .calendar import occurrences
@@ -53,11 +51,10 @@ from .export_ics import (
     long_date,
     papers_calendar,
 )
-from .hint import add_hint, greedy_hint
 from .load import _venues, date_problem, load, read_csv
 from .model import UNPLACED_WEIGHT, ModelContext, Options, build, objective
 from .rulebook import BY_NAME
-from .solve import STATUS_NAMES, SolverSettings, extract, scheduled_placement, solver_settings
+from .solve import SolverSettings, solve_context, solver_settings
 from .timeparse import MIN_YEAR, parse_date
 from .validate import Checker, Finding
 
@@ -71,7 +68,6 @@ NOT_A_REASON_TO_MOVE = frozenset({"papers_ahead"})
 # Without --time-limit, the free re-plan that only estimates what new venues would gain (no
 # --replan) stops after this many seconds; the summary says when it was stopped.
 ESTIMATE_SECONDS = 10.0
-NOT_FOUND = "No placement was found within the time limit; run again with a longer --time-limit."
 Key = tuple[str, int]
 Slot = tuple[date, int, str]
 
@@ -297,8 +293,6 @@ def solve(ds: Dataset, window: DateRange, occs: list[Occurrence], options: Optio
     `fewest_moves_last` makes the moves of `options.prefer` a pure tie-break: every other
     penalty is scaled above the largest possible number of moves.
     """
-    from .explain import annotate  # as solve.plan does: explanations build their own models
-
     ctx = ModelContext(ds, window, occs, options)
     build(ctx, constraints.RULE_UNITS, constraints.FILTERS)
     for pen in ctx.penalties:
@@ -311,36 +305,7 @@ def solve(ds: Dataset, window: DateRange, occs: list[Occurrence], options: Optio
                            + sum(p.expr for p in moves))
     else:
         ctx.model.Minimize(objective(ctx))
-    if not (hint and add_hint(ctx, hint, ss.seed)):
-        add_hint(ctx, greedy_hint(ctx), ss.seed)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.max_time_in_seconds = max(ss.time_limit, 0.01)
-    p.random_seed = ss.seed
-    p.num_workers = max(ss.workers, 1)
-    p.interleave_search = ss.workers > 1
-    started = time.perf_counter()
-    status = solver.Solve(ctx.model)
-    seconds = time.perf_counter() - started
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    placements = extract(ctx, solver, status)
-    if not found:
-        # Locked placements keep every hard rule together (the checker said so): keep them.
-        for i, c in enumerate(ctx.choices):
-            if c.fixed:
-                placements[i] = scheduled_placement(ctx, c, c.days[0], c.times[0], c.venues[0])
-    plan = Plan(placements=placements, planning=window,
-                solver_status=STATUS_NAMES.get(status, "UNKNOWN"),
-                proven_optimal=status == cp_model.OPTIMAL,
-                stopped_by_time_limit=status in (cp_model.FEASIBLE, cp_model.UNKNOWN),
-                objective=solver.ObjectiveValue() if found else None,
-                best_bound=solver.BestObjectiveBound() if found else None,
-                solve_seconds=seconds, warnings=list(ds.warnings))
-    annotate(ds, plan, ctx)
-    if not found:
-        for pl in plan.unscheduled:
-            pl.reason = NOT_FOUND
-    return plan
+    return solve_context(ds, ctx, ss, hint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -626,8 +591,8 @@ def _compare(ds: Dataset, base: list[Placement], carried_keys: set[Key], chosen:
             counts["cancelled"] += 1
             cause = why or "the re-plan found no place for it"
             period = f"{b.occurrence.period_label}"
-            if n.reason == NOT_FOUND:
-                n.reason = f"Cancelled: {cause}, and the solver found no other slot in time. {NOT_FOUND}"
+            if "time limit" in n.reason and "before any plan" in n.reason:
+                n.reason = f"Cancelled: {cause}, and the solver found no other slot in time. {n.reason}"
             else:
                 n.reason = (f"Cancelled: {cause}; no other date, time and venue in {period} keeps every hard "
                             f"rule. {n.reason}").strip()
