@@ -65,7 +65,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Make the framework's time rules hard instead of preferences.")
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
               help="Seconds the solver may search (default 60, or settings.toml).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Solver seed (default 0).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Solver seed (default 0).")
 def propose(data, out, start, end, strict, time_limit, seed) -> None:
     """Plan every meeting in a slot and a venue, and write the outputs."""
     from . import api
@@ -132,7 +132,7 @@ def check(data, out, start, end, strict) -> None:
               help="Re-plan freely instead of changing as little as possible, and say what that gains.")
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
               help="Seconds the solver may search in all (default 60, or settings.toml).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Solver seed (default 0).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Solver seed (default 0).")
 def whatif(baseline, close, add_venues, venues_file, data, start, end, out, replan, time_limit, seed) -> None:
     """Re-plan after a venue change, moving as few meetings as possible, and write the updates."""
     from . import whatif as what_if

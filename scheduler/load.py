@@ -122,7 +122,8 @@ class Row:
         try:
             result = float(value)
         except ValueError:
-            self.error(column, f"expected a number such as 50.83, got '{value}'")
+            hint = " (use a point, not a comma, before the decimals)" if re.fullmatch(r"-?[0-9]+,[0-9]+", value) else ""
+            self.error(column, f"expected a number such as 50.83, got '{value}'{hint}")
             return None
         if result != result or result in (float("inf"), float("-inf")):
             self.error(column, f"expected a number, got '{value}'")
@@ -223,6 +224,9 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
         line = raw[: exc.start].count(b"\n") + 1
         problems.add(name, line, None, "is not UTF-8 text (Excel's plain 'CSV (comma delimited)' saves accented letters another way); save it as 'CSV UTF-8 (comma delimited)'")
         return None
+    if not text.strip():
+        problems.add(name, None, None, f"is empty; expected a header row with the columns {', '.join(required)}")
+        return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -278,15 +282,19 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
 
 
 def _unique(rows: list[Row], column: str) -> Iterator[tuple[Row, str]]:
-    seen: dict[str, int] = {}
+    """Rows with a usable id not used before. Ids that differ only in capitals count as the same:
+    they name the same files (invites/M1-1.ics and m1-1.ics) on Windows and macOS."""
+    seen: dict[str, tuple[str, int]] = {}
     for row in rows:
         value = row.ident(column)
         if not value:
             continue
-        if value in seen:
-            row.error(column, f"'{value}' is used twice (first on row {seen[value]}); ids must be unique")
+        first = seen.get(value.casefold())
+        if first is not None:
+            same = "" if first[0] == value else f" as '{first[0]}', which differs only in capitals"
+            row.error(column, f"'{value}' is used twice{same} (first on row {first[1]}); ids must be unique")
             continue
-        seen[value] = row.number
+        seen[value.casefold()] = (value, row.number)
         yield row, value
 
 
@@ -300,13 +308,35 @@ def _coordinates(row: Row, lat_col: str = "latitude", lon_col: str = "longitude"
         row.error(lat_col, f"latitude {lat} and longitude {lon} look swapped; latitude is the number near 50 to 60 in the UK")
     elif not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
         row.error(lat_col, f"latitude {lat}, longitude {lon} is not a place on Earth; latitude is -90 to 90 and longitude -180 to 180")
+    elif UK_LAT[0] <= lat <= UK_LAT[1] and UK_LON[0] <= lon <= UK_LON[1]:
+        row.error(lat_col, f"latitude {lat}, longitude {lon} is outside the United Kingdom (it looks like a place in Ireland or France); check the numbers")
     else:
         row.error(lat_col, f"latitude {lat}, longitude {lon} is outside the United Kingdom; check the numbers (UK latitude is about 50 to 61, longitude -8 to 2)")
     return None
 
 
+# The box round the UK also holds most of Ireland and a strip of the French coast. This coarse
+# outline of the Republic of Ireland stays clear of Northern Ireland (a point near the border is
+# given the benefit of the doubt); the French coast lies south and east of every English shore.
+_IRELAND = ((-11.0, 51.2), (-5.9, 51.9), (-5.9, 53.9), (-8.35, 53.9), (-8.35, 54.6), (-7.75, 54.85),
+            (-7.6, 55.5), (-11.0, 55.5))
+
+
 def _in_uk(lat: float, lon: float) -> bool:
-    return UK_LAT[0] <= lat <= UK_LAT[1] and UK_LON[0] <= lon <= UK_LON[1]
+    if not (UK_LAT[0] <= lat <= UK_LAT[1] and UK_LON[0] <= lon <= UK_LON[1]):
+        return False
+    if (lat < 50.5 and lon > -0.5) or (lat < 51.05 and lon > 1.1):
+        return False  # France: Normandy and the Pas-de-Calais
+    return not _inside(lon, lat, _IRELAND)
+
+
+def _inside(x: float, y: float, polygon: tuple[tuple[float, float], ...]) -> bool:
+    """Ray casting: is the point inside the polygon?"""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
 
 
 def load_districts(folder: Path, problems: Problems) -> dict[str, tuple[float, float]]:

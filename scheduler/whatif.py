@@ -114,7 +114,7 @@ def parse_closures(values: tuple[str, ...] | list[str], problems: Problems) -> l
     return out
 
 
-def _read_venue_file(path: Path, option: str, problems: Problems) -> dict[str, Venue] | None:
+def _read_venue_file(path: Path, option: str, problems: Problems) -> dict[str, tuple[Venue, int | None]] | None:
     path = Path(path)
     if not path.is_file():
         problems.add(CLI, None, option, f"{path} is not a file; give a CSV file with the columns of venues.csv")
@@ -125,7 +125,9 @@ def _read_venue_file(path: Path, option: str, problems: Problems) -> dict[str, V
     if not rows:
         problems.add(path.name, None, None, "has a header but no venues; add at least one venue")
         return None
-    return _venues(rows)
+    venues = _venues(rows)
+    rows_of = {r.get("venue_id"): r.number for r in rows}
+    return {vid: (v, rows_of.get(vid)) for vid, v in venues.items()}
 
 
 def apply_venue_changes(ds: Dataset, close: list[tuple[str, date | None]] | tuple = (),
@@ -147,15 +149,16 @@ def apply_venue_changes(ds: Dataset, close: list[tuple[str, date | None]] | tupl
             for vid in ds.venues:
                 if vid not in table:
                     closures.append(Closure(vid, None, "dropped"))
-            venues = {**{vid: v for vid, v in ds.venues.items() if vid not in table}, **table}
+            venues = {**{vid: v for vid, v in ds.venues.items() if vid not in table},
+                      **{vid: v for vid, (v, _) in table.items()}}
             added += [vid for vid in table if vid not in ds.venues]
     if add_venues is not None:
         extra = _read_venue_file(add_venues, "--add-venues", problems)
         if extra is not None:
             name = Path(add_venues).name
-            for vid, v in extra.items():
+            for vid, (v, row) in extra.items():
                 if vid in venues:
-                    problems.add(name, None, "venue_id",
+                    problems.add(name, row, "venue_id",
                                  f"'{vid}' is already a venue ({venues[vid].name}); an added venue needs a new venue_id "
                                  "(to change an existing venue, use --venues with the whole new table)")
                 else:

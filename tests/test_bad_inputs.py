@@ -176,6 +176,15 @@ def test_a_missing_data_folder_names_it(tmp_path: Path, previous: Path):
     assert snapshot(out) == before
 
 
+@pytest.mark.parametrize("command", ["propose", "whatif"])
+def test_a_seed_too_big_for_the_solver_is_a_usage_error(command: str, previous: Path, tmp_path: Path):
+    data = make_data(tmp_path / "data")
+    result = invoke(*args_for(command, data, tmp_path / "out", previous, ("--seed", "99999999999")))
+    no_traceback(result)
+    assert result.exit_code == 2 and "--seed" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_data_folder_that_is_a_file_is_reported(tmp_path: Path):
     not_a_folder = tmp_path / "venues.csv"
     not_a_folder.write_text("venue_id\n")
@@ -211,7 +220,7 @@ def test_valid_but_odd_input_is_accepted(case: Case, previous: Path, tmp_path: P
     assert (out / "proposals.csv").is_file() and (out / "programme.ics").is_file()
     if case.same_plan:
         assert (out / "proposals.csv").read_bytes() == (previous / "proposals.csv").read_bytes()
-    if "check" in main.commands:
+    if "check" in main.commands and not case.heavy:
         checked = invoke(*args_for("check", data, out, out, case.args))
         no_traceback(checked)
         assert checked.exit_code == 0, checked.output
@@ -264,3 +273,73 @@ def test_square_brackets_in_titles_are_printed_literally(tmp_path: Path):
     no_traceback(result)
     assert result.exit_code == 0
     assert "[/]" in result.output and "[organiser]" in result.output
+
+
+# --- what-if inputs: venue files, closures and the baseline ------------------------------------
+
+ADD_HEADER = "venue_id,name,latitude,longitude,capacity\n"
+
+
+def _whatif_case(folder: Path, baseline: Path, kind: str) -> list[str]:
+    """Arguments for a what-if run with one bad input of the given kind."""
+    if kind == "close-unknown-venue":
+        return ["--close-venue", "V9"]
+    if kind == "close-bad-date":
+        return ["--close-venue", "V1@2027-13-01"]
+    if kind == "add-venues-utf16":
+        (folder / "add.csv").write_bytes((ADD_HEADER + "V3,Hall,51.0,-0.3,10\n").encode("utf-16"))
+        return ["--add-venues", str(folder / "add.csv")]
+    if kind == "add-venues-outside-uk":
+        (folder / "add.csv").write_text(ADD_HEADER + "V3,Hall,51.0,-0.3,10\nV4,Paris,48.85,2.35,10\n")
+        return ["--add-venues", str(folder / "add.csv")]
+    if kind == "add-venues-missing-column":
+        (folder / "add.csv").write_text("venue_id,name,latitude,longitude\nV3,Hall,51.0,-0.3\n")
+        return ["--add-venues", str(folder / "add.csv")]
+    if kind == "venues-header-only":
+        (folder / "all.csv").write_text(ADD_HEADER)
+        return ["--venues", str(folder / "all.csv")]
+    if kind == "baseline-proposals-edited":
+        text = (baseline / "proposals.csv").read_text(encoding="utf-8")
+        (baseline / "proposals.csv").write_text(text.replace(",1,Board,", ",7,Board,"), encoding="utf-8")
+        return []
+    raise AssertionError(kind)
+
+
+WHATIF_BAD = {
+    "close-unknown-venue": Expect("command line", None, "--close-venue", ("V9", "venue_id")),
+    "close-bad-date": Expect("command line", None, "--close-venue", ("YYYY-MM-DD",)),
+    "add-venues-utf16": Expect("add.csv", None, None, ("UTF-16",)),
+    "add-venues-outside-uk": Expect("add.csv", 3, "latitude", ("United Kingdom",)),
+    "add-venues-missing-column": Expect("add.csv", 1, "capacity", ("missing",)),
+    "venues-header-only": Expect("all.csv", None, None, ("no venues",)),
+    "baseline-proposals-edited": Expect("proposals.csv", 2, "occurrence", ("7",)),
+}
+
+
+@pytest.mark.skipif("whatif" not in main.commands, reason="schedule whatif is not built yet")
+@pytest.mark.parametrize("kind", sorted(WHATIF_BAD))
+def test_bad_whatif_inputs_are_reported_with_nothing_written(kind: str, previous: Path, tmp_path: Path):
+    data = make_data(tmp_path / "data")
+    out, baseline = tmp_path / "out", tmp_path / "baseline"
+    shutil.copytree(previous, out)
+    shutil.copytree(previous, baseline)
+    extra = _whatif_case(tmp_path, baseline, kind)
+    before = (snapshot(out), snapshot(baseline))
+    result = invoke("whatif", "--baseline", baseline, "--data", data, "--out", out, *FROM, "--time-limit", "5",
+                    *extra)
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert "nothing was written" in result.output
+    assert_reported(result.output, (WHATIF_BAD[kind],))
+    assert (snapshot(out), snapshot(baseline)) == before
+
+
+@pytest.mark.skipif("whatif" not in main.commands, reason="schedule whatif is not built yet")
+def test_an_added_venue_reusing_an_id_is_reported_with_its_row(previous: Path, tmp_path: Path):
+    data = make_data(tmp_path / "data")
+    (tmp_path / "add.csv").write_text(ADD_HEADER + "V3,Hall,51.0,-0.3,10\nV1,Again,51.0,-0.3,10\n")
+    result = invoke("whatif", "--baseline", previous, "--data", data, "--out", tmp_path / "out", *FROM,
+                    "--add-venues", tmp_path / "add.csv")
+    no_traceback(result)
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    assert_reported(result.output, (Expect("add.csv", 3, "venue_id", ("V1", "already")),))

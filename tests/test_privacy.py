@@ -62,7 +62,21 @@ def need_words(needs: str) -> list[str]:
 
 
 def calendar_files(out: Path) -> list[Path]:
-    return [out / "programme.ics", *sorted((out / "invites").glob("*.ics"))]
+    """programme.ics, the invites, and a what-if run's cancellations."""
+    files = [out / "programme.ics", *sorted((out / "invites").glob("*.ics")),
+             *sorted((out / "cancellations").glob("*.ics"))]
+    return [f for f in files if f.is_file()]
+
+
+def whatif(data: Path, baseline: Path, out: Path, *args: str) -> None:
+    """A what-if run closing a venue: its changes.csv, invites and cancellations are outputs too."""
+    if "whatif" not in main.commands:
+        return
+    result = CliRunner().invoke(main, ["whatif", "--baseline", str(baseline), "--data", str(data), "--out",
+                                       str(out), *args], env=EPOCH)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1), result.output
 
 
 def chairs_of(data: Path) -> set[str]:
@@ -134,6 +148,8 @@ def small_plan(tmp_path_factory) -> Path:
     data = make_data(root / "data", people=[{c: p.get(c, "") for c in PEOPLE_COLUMNS} for p in PRIVATE_PEOPLE],
                      meetings=meetings, settings='[organiser]\nname = "SEND team"\nemail = "send@example.org"\n')
     propose(data, root / "out", "--from", "2027-01-01", "--time-limit", "20")
+    whatif(data, root / "out", root / "whatif", "--close-venue", "V1@2027-02-01", "--from", "2027-01-01",
+           "--time-limit", "20")
     return root / "out"
 
 
@@ -142,6 +158,14 @@ def test_no_calendar_file_or_report_holds_needs_homes_or_coordinates(small_plan:
     invites = "".join(p.read_text(encoding="utf-8") for p in (small_plan / "invites").glob("*.ics"))
     assert "Pat Carer" in invites and "Yan Young" in invites  # names are there, to be searched around
     assert_private(small_plan, PRIVATE_PEOPLE, chairs_of(small_plan.parent / "data"))
+
+
+@pytest.mark.skipif("whatif" not in main.commands, reason="schedule whatif is not built yet")
+def test_what_if_outputs_hold_no_needs_homes_or_coordinates(small_plan: Path):
+    changed = small_plan.parent / "whatif"
+    assert (changed / "changes.csv").is_file()
+    assert len(calendar_files(changed)) > 1, "updated invites or cancellations to search"
+    assert_private(changed, PRIVATE_PEOPLE, chairs_of(small_plan.parent / "data"))
 
 
 def test_proposals_csv_holds_totals_but_no_homes_or_needs(small_plan: Path):
@@ -209,7 +233,17 @@ def hostile_plan(tmp_path_factory) -> Path:
     ]
     data = make_data(root / "data", venues=venues, people=people, meetings=meetings)
     propose(data, root / "out", "--from", "2027-01-01", "--time-limit", "20")
+    whatif(data, root / "out", root / "whatif", "--close-venue", "V1", "--from", "2027-01-01", "--time-limit", "20")
     return root / "out"
+
+
+def all_csv_cells(out: Path) -> list[str]:
+    cells = []
+    for name in ("proposals.csv", "changes.csv"):
+        if (out / name).is_file():
+            rows = csv.reader(io.StringIO((out / name).read_text(encoding="utf-8"), newline=""))
+            cells += [cell for row in rows for cell in row]
+    return cells
 
 
 def test_csv_output_neutralises_formulas(hostile_plan: Path):
@@ -222,10 +256,16 @@ def test_csv_output_neutralises_formulas(hostile_plan: Path):
             assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")), cell
     scheduled = [r for r in rows[1:] if r[3] == "scheduled"]
     assert any(r[8].startswith("'") for r in scheduled), "venue names are neutralised too"
+    changes = hostile_plan.parent / "whatif"
+    if changes.exists():
+        cells = all_csv_cells(changes)
+        assert any(c.startswith("'=HYPERLINK") for c in cells), "changes.csv names the meetings that move"
+        for cell in cells:
+            assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
 def test_calendar_text_cannot_inject_properties_or_events(hostile_plan: Path):
-    files = calendar_files(hostile_plan)
+    files = calendar_files(hostile_plan) + calendar_files(hostile_plan.parent / "whatif")
     assert len(files) >= 2
     for path in files:
         raw = path.read_bytes()
