@@ -32,8 +32,8 @@ import json
 import math
 import random
 from dataclasses import dataclass, field
-from itertools import islice
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 
 FEATURES = ("step_free", "lift", "accessible_toilet", "hoist_toilet", "accessible_parking",
@@ -454,7 +454,7 @@ class Generator:
         exact = [(t, t.weight / total * n) for t in TEMPLATES]
         counts = {t.kind: math.floor(x) for t, x in exact}
         rest = n - sum(counts.values())
-        for t, x in sorted(exact, key=lambda tx: (-(tx[1] - math.floor(tx[1])), self.rng.random()))[:rest]:
+        for t, _x in sorted(exact, key=lambda tx: (-(tx[1] - math.floor(tx[1])), self.rng.random()))[:rest]:
             counts[t.kind] += 1
         out = [t for t in TEMPLATES for _ in range(counts[t.kind])]
         self.rng.shuffle(out)

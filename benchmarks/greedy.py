@@ -103,7 +103,23 @@ class Greedy:
         venues.sort()
 
         # (day, time) pairs: hard filter on the day, then soft penalty, date, time
+        s = ds.settings
         lo_after = facts.young_after_school_start(ds, m)
+        time_soft = {}
+        for t in times:
+            soft = 0
+            if "parent_carer" in roles and not facts.parent_core_ok(s, t, t + dur):
+                if self.hard("parent_core_hours"):
+                    continue
+                soft += self.weight("parent_core_hours")
+            time_soft[t] = soft
+        young = "young_person" in roles
+        yph_hard = self.hard("young_people_hours")
+        yph_weight = self.weight("young_people_hours")
+        # young_people_hours depends only on (school day or not, start): the same test as facts.young_hours_ok
+        yph_ok = {(school, t): (t >= lo_after and t + dur <= s.young_after_school_end) if school
+                  else (t >= s.young_non_school_start and t + dur <= s.young_non_school_end)
+                  for school in (True, False) for t in time_soft}
         slots = []
         for d in occ.planned.days():
             due = cal.papers_due(d, m.papers_days)
@@ -118,20 +134,17 @@ class Greedy:
                 day_soft += self.weight("attendee_unavailable")
             elif any(p.unavailable.blocks(d) for p in optional):
                 day_soft += self.weight("attendee_unavailable")
-            if "parent_carer" in roles and not cal.is_school_day(d):
+            school = cal.is_school_day(d)
+            if "parent_carer" in roles and not school:
                 if self.hard("parent_term_time"):
                     continue
                 day_soft += self.weight("parent_term_time")
-            for t in times:
-                soft = day_soft
-                if "parent_carer" in roles and not facts.parent_core_ok(ds.settings, t, t + dur):
-                    if self.hard("parent_core_hours"):
+            for t, t_soft in time_soft.items():
+                soft = day_soft + t_soft
+                if young and not yph_ok[(school, t)]:
+                    if yph_hard:
                         continue
-                    soft += self.weight("parent_core_hours")
-                if "young_person" in roles and not facts.young_hours_ok(ds, cal, m, d, t, t + dur, lo_after):
-                    if self.hard("young_people_hours"):
-                        continue
-                    soft += self.weight("young_people_hours")
+                    soft += yph_weight
                 slots.append((soft, d, t))
         slots.sort()
         if not venues or not slots:
