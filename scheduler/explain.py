@@ -32,13 +32,13 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from . import constraints, facts
+from . import facts
 from .calendar import occurrences
 from .constraints import OPTIONAL, REQUIRED, UNARY
 from .domain import FEATURE_LABELS, Dataset, DateRange, Meeting, Occurrence, Placement, Plan, hhmm
-from .model import Choice, ModelContext, Options, build, objective
+from .model import Choice, ModelContext, Options
 from .rulebook import BY_NAME, HIGH_WEIGHT, RULE_NAMES, SPLIT_BY_ATTENDANCE, TIME_RULES
-from .solve import family_travel
+from .solve import build_context, family_travel
 from .validate import check, relaxed_rules
 
 Key = tuple[str, int]
@@ -226,19 +226,15 @@ class Explainer:
     def _build(self, ds: Dataset, opts: Options) -> ModelContext:
         """solve.build_context, sharing one journey-time cache and one calendar across the many
         small models (the journeys are the same in every variant of the data)."""
-        ctx = ModelContext(ds, self.planning, self.occs, opts)
-        ctx.travel, ctx.cal = self.travel, self.cal
-        build(ctx, constraints.RULE_UNITS, constraints.FILTERS)
-        ctx.model.Minimize(objective(ctx))
-        return ctx
+        return build_context(ds, self.planning, self.occs, opts, travel=self.travel, cal=self.cal)
 
     # -- what one occurrence could be --------------------------------------------------------
     def domain(self, key: Key) -> Domain:
         if key not in self._domains:
             occ = self.occ_by_key[key]
             off = {r: "off" for r in RULE_NAMES}
-            ctx = ModelContext(self.ds, self.planning, [occ], Options(strict=self.strict, rule_strength=off))
-            ctx.travel, ctx.cal = self.travel, self.cal
+            ctx = ModelContext(self.ds, self.planning, [occ], Options(strict=self.strict, rule_strength=off),
+                               travel=self.travel, cal=self.cal)
             c = ctx.choices[0]
             removes: dict[str, set] = {}
             optional: dict[str, set] = {}

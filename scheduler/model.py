@@ -85,10 +85,12 @@ class Options:
 class ModelContext:
     """Everything a rule needs to add its constraints and price its compromises."""
 
-    def __init__(self, ds: Dataset, planning: DateRange, occs: list[Occurrence], options: Options | None = None):
+    def __init__(self, ds: Dataset, planning: DateRange, occs: list[Occurrence], options: Options | None = None,
+                 travel: Travel | None = None, cal: SchoolCalendar | None = None):
         self.ds = ds
-        self.cal: SchoolCalendar = calendar_for(ds)
-        self.travel = Travel(ds)
+        # Explanations build many small models of the same data: they share one cache of each.
+        self.cal: SchoolCalendar = cal or calendar_for(ds)
+        self.travel = travel or Travel(ds)
         self.planning = planning
         self.options = options or Options()
         self.model = cp_model.CpModel()

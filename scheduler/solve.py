@@ -9,7 +9,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from . import constraints
-from .calendar import occurrences
+from .calendar import SchoolCalendar, occurrences
 from .domain import Dataset, DateRange, Occurrence, Placement, Plan
 from .hint import add_hint, greedy_hint
 from .model import Choice, ModelContext, Options, build, objective
@@ -30,9 +30,10 @@ def solver_settings(ds: Dataset, time_limit: float | None = None, seed: int | No
 
 
 def build_context(ds: Dataset, planning: DateRange, occs: list[Occurrence] | None = None,
-                  options: Options | None = None) -> ModelContext:
+                  options: Options | None = None, travel: Travel | None = None,
+                  cal: SchoolCalendar | None = None) -> ModelContext:
     occs = occurrences(ds, planning) if occs is None else occs
-    ctx = ModelContext(ds, planning, occs, options)
+    ctx = ModelContext(ds, planning, occs, options, travel=travel, cal=cal)
     build(ctx, constraints.RULE_UNITS, constraints.FILTERS)
     ctx.model.Minimize(objective(ctx))
     return ctx
