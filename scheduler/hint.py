@@ -108,17 +108,19 @@ def _collides(ctx: ModelContext, c: Choice, placed, d: date, t: int, vid: str) -
     return False
 
 
-def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str]], seed: int = 0) -> bool:
+def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str]], seed: int = 0,
+             time_limit: float = 5.0) -> list[int] | None:
     """Hint every variable: fix the greedy placement in a copy, let CP-SAT fill in the rest.
 
     Hinting only the choice variables leaves penalty and auxiliary variables to be guessed,
     which can make the hinted plan look far worse than it is; completing it first avoids that.
-    Returns False when the greedy placement could not be completed (the hint is then skipped).
+    Returns the completed assignment (a whole valid plan, kept as a fallback should the main
+    search find nothing in time), or None when it could not be completed (no hint is given).
     """
     from ortools.sat.python import cp_model
 
     if not hint:
-        return False
+        return None
     trial = ctx.model.clone()
     fixed = []
     for c in ctx.choices:
@@ -135,11 +137,11 @@ def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     status = solver.Solve(trial)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
+        return None
     values = solver.ResponseProto().solution
     for i, value in enumerate(values):
         ctx.model.AddHint(ctx.model.GetIntVarFromProtoIndex(i), value)
-    return True
+    return list(values)

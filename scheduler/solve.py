@@ -59,7 +59,7 @@ def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver
     return solver, status, time.perf_counter() - started
 
 
-def extract(ctx: ModelContext, solver: cp_model.CpSolver, status: int) -> list[Placement]:
+def extract(ctx: ModelContext, solver, status: int) -> list[Placement]:
     has_solution = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     out = []
     for c in ctx.choices:
@@ -89,7 +89,23 @@ def family_travel(ds: Dataset, travel: Travel, people: tuple[str, ...], vid: str
     return sum(known), max(known, default=0)
 
 
-def _chosen(solver: cp_model.CpSolver, xs: list) -> int:
+class _Assignment:
+    """A solution held as plain values, answering like the solver does."""
+
+    def __init__(self, values: list[int]):
+        self.values = values
+
+    def Value(self, var) -> int:  # noqa: N802 - the solver's own name
+        return self.values[var.Index()]
+
+    def ObjectiveValue(self) -> None:  # noqa: N802
+        return None
+
+    def BestObjectiveBound(self) -> None:  # noqa: N802
+        return None
+
+
+def _chosen(solver, xs: list) -> int:
     for i, x in enumerate(xs):
         if solver.Value(x):
             return i
@@ -129,11 +145,20 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     """
     from .explain import annotate  # explanations build their own small models
 
-    if not (hint and add_hint(ctx, hint, ss.seed)):
-        add_hint(ctx, greedy_hint(ctx), ss.seed)
-    solver, status, seconds = run_solver(ctx, ss)
+    started = time.perf_counter()
+    share = min(5.0, ss.time_limit / 4)  # completing the starting plan uses part of the budget
+    start_plan = (add_hint(ctx, hint, ss.seed, share) if hint else None) \
+        or add_hint(ctx, greedy_hint(ctx), ss.seed, share)
+    left = max(ss.time_limit - (time.perf_counter() - started), 0.01)
+    solver, status, seconds = run_solver(ctx, SolverSettings(left, ss.seed, ss.workers))
+    seconds = time.perf_counter() - started
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    placements = extract(ctx, solver, status)
+    answer = solver
+    if not found and status != cp_model.INFEASIBLE and start_plan is not None:
+        # The search found nothing better in time: the completed starting plan is still whole
+        # and valid, so it is returned (and said to be unproven) rather than nothing.
+        answer, status, found = _Assignment(start_plan), cp_model.FEASIBLE, True
+    placements = extract(ctx, answer, status)
     if not found:
         # Locked placements were checked valid together before they were locked: keep them.
         for i, c in enumerate(ctx.choices):
@@ -145,8 +170,8 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
         solver_status=STATUS_NAMES.get(status, "UNKNOWN"),
         proven_optimal=status == cp_model.OPTIMAL,
         stopped_by_time_limit=status in (cp_model.FEASIBLE, cp_model.UNKNOWN),
-        objective=solver.ObjectiveValue() if found else None,
-        best_bound=solver.BestObjectiveBound() if found else None,
+        objective=answer.ObjectiveValue() if found else None,
+        best_bound=answer.BestObjectiveBound() if found else None,
         solve_seconds=seconds,
         warnings=list(ds.warnings),
     )
