@@ -1,15 +1,20 @@
-"""Journey times in whole minutes: measured times where given, otherwise an offline estimate."""
+"""Journey times in whole minutes: measured times where given, otherwise an offline estimate.
+
+The estimate is the geodesic distance times a road-winding factor over the speed of the
+person's travel mode, plus the waiting time for public transport, rounded up to whole minutes
+once, here. Distances are computed for every home and venue in one batch (see geodesy.py).
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
-from geopy.distance import geodesic
+import numpy as np
 
 from .domain import Dataset, Participant, Venue
+from .geodesy import distance_km
 
-# Journeys are whole minutes everywhere in the engine; estimates are rounded up once, here.
 MINUTES_PER_HOUR = 60
 
 
@@ -17,27 +22,34 @@ MINUTES_PER_HOUR = 60
 class Travel:
     ds: Dataset
     _cache: dict[tuple[str, str], int | None] = field(default_factory=dict)
-    _by_place: dict[tuple, int] = field(default_factory=dict)
     _between: dict[tuple, int] = field(default_factory=dict)
+    _home_km: dict[tuple[float, float], np.ndarray] | None = None
+    _venue_km: np.ndarray | None = None
 
-    def _estimate(self, a: tuple[float, float], b: tuple[float, float], mode: str) -> int:
-        """Many people share a district centroid, so estimates are cached by place, not person."""
-        key = (a, b, mode)
-        cached = self._by_place.get(key)
-        if cached is None:
-            cached = self._by_place[key] = self._compute(a, b, mode)
-        return cached
+    def __post_init__(self) -> None:
+        self._venue_index = {vid: i for i, vid in enumerate(self.ds.venues)}
+        self._venue_points = np.array([(v.latitude, v.longitude) for v in self.ds.venues.values()]
+                                      or np.zeros((0, 2)))
 
-    def _compute(self, a: tuple[float, float], b: tuple[float, float], mode: str) -> int:
+    def minutes(self, km: float, mode: str) -> int:
         s = self.ds.settings
-        km = geodesic(a, b).km * s.winding_factor
-        minutes = math.ceil(km / s.speed_kmh[mode] * MINUTES_PER_HOUR)
+        minutes = math.ceil(km * s.winding_factor / s.speed_kmh[mode] * MINUTES_PER_HOUR)
         if mode == "public_transport":
             minutes += s.public_transport_wait_minutes
         return minutes
 
     def _override(self, a: str, b: str) -> int | None:
         return self.ds.travel_overrides.get((a, b) if a <= b else (b, a))
+
+    def _home_distances(self, home: tuple[float, float]) -> np.ndarray:
+        if self._home_km is None:
+            # One batch for every home point in the data: people share district centroids.
+            points = sorted({p.home for p in self.ds.participants.values() if p.home is not None})
+            rows = distance_km(np.array(points or np.zeros((0, 2))), self._venue_points) if points else []
+            self._home_km = {pt: rows[i] for i, pt in enumerate(points)}
+        if home not in self._home_km:
+            self._home_km[home] = distance_km(np.array([home]), self._venue_points)[0]
+        return self._home_km[home]
 
     def person_to_venue(self, p: Participant, v: Venue) -> int | None:
         """None when the person has no home location (no limit, no cost)."""
@@ -48,7 +60,7 @@ class Travel:
         if minutes is None and p.home_district:
             minutes = self._override(p.home_district, v.venue_id)
         if minutes is None and p.home is not None:
-            minutes = self._estimate(p.home, (v.latitude, v.longitude), p.travel_mode)
+            minutes = self.minutes(float(self._home_distances(p.home)[self._venue_index[v.venue_id]]), p.travel_mode)
         self._cache[key] = minutes
         return minutes
 
@@ -56,14 +68,13 @@ class Travel:
         """Travel between two venues on the same day; a measured time wins over the estimate."""
         if a.venue_id == b.venue_id:
             return 0
-        key = (f"{a.venue_id}>{mode}", b.venue_id)
-        if key in self._cache:
-            return self._cache[key]  # type: ignore[return-value]
         minutes = self._override(a.venue_id, b.venue_id)
-        if minutes is None:
-            minutes = self._estimate((a.latitude, a.longitude), (b.latitude, b.longitude), mode)
-        self._cache[key] = minutes
-        return minutes
+        if minutes is not None:
+            return minutes
+        if self._venue_km is None:
+            self._venue_km = distance_km(self._venue_points, self._venue_points)
+        km = float(self._venue_km[self._venue_index[a.venue_id], self._venue_index[b.venue_id]])
+        return self.minutes(km, mode)
 
     def between_for(self, a: Venue, b: Venue, people: list[Participant]) -> int:
         """The longest of the shared attendees' journeys between the two venues."""

@@ -1,0 +1,44 @@
+"""Travel estimates: the batch geodesic agrees with geopy, and minutes follow the settings."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+from geopy.distance import geodesic
+
+from scheduler.geodesy import distance_km
+from scheduler.load import load
+from scheduler.travel import Travel
+
+
+def test_batch_geodesic_agrees_with_geopy_across_the_uk():
+    rng = random.Random(7)
+    homes = np.array([(rng.uniform(49.9, 60.8), rng.uniform(-8.6, 1.7)) for _ in range(60)])
+    venues = np.array([(rng.uniform(50.0, 58.0), rng.uniform(-5.0, 1.5)) for _ in range(15)])
+    ours = distance_km(homes, venues)
+    theirs = np.array([[geodesic(tuple(h), tuple(v)).km for v in venues] for h in homes])
+    assert np.abs(ours - theirs).max() < 1e-6  # under a millimetre
+    assert distance_km(venues[:1], venues[:1])[0, 0] == 0.0
+
+
+def test_minutes_are_rounded_up_and_public_transport_waits(tiny):
+    ds = load(tiny())
+    travel = Travel(ds)
+    venue, person = ds.venues["V2"], ds.participants["PC1"]
+    km = geodesic(person.home, (venue.latitude, venue.longitude)).km
+    s = ds.settings
+    assert travel.person_to_venue(person, venue) == math.ceil(km * s.winding_factor / s.speed_kmh["car"] * 60)
+    assert travel.minutes(km, "public_transport") == (
+        math.ceil(km * s.winding_factor / s.speed_kmh["public_transport"] * 60) + s.public_transport_wait_minutes)
+
+
+def test_measured_times_override_the_estimate(tiny):
+    ds = load(tiny(travel=[{"from": "PC1", "to": "V2", "minutes": "7"},
+                           {"from": "RH13", "to": "V1", "minutes": "3"},
+                           {"from": "V1", "to": "V2", "minutes": "11"}]))
+    travel = Travel(ds)
+    assert travel.person_to_venue(ds.participants["PC1"], ds.venues["V2"]) == 7
+    assert travel.person_to_venue(ds.participants["YP1"], ds.venues["V1"]) == 3  # by postcode district
+    assert travel.venue_to_venue(ds.venues["V2"], ds.venues["V1"]) == 11
