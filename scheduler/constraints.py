@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from . import facts
 from .domain import Participant
 from .model import Choice, ModelContext
@@ -105,7 +107,8 @@ class PapersAhead(Unary):
 class VenueAccess(Unary):
     def verdict(self, ctx, c, vid: str):
         venue = ctx.ds.venues[vid]
-        return REQUIRED if facts.missing_features(venue, facts.attendees(ctx.ds, c.meeting)) else None
+        needs = {n for p in facts.attendees(ctx.ds, c.meeting) for n in p.needs}
+        return REQUIRED if any(not venue.has(n) for n in needs) else None
 
 
 class YoungPeopleVenue(Unary):
@@ -297,6 +300,13 @@ def attendee_clash(ctx: ModelContext) -> None:
             venue_index[c.key] = iv
         return venue_index[c.key]
 
+    indices: dict[tuple[str, int], np.ndarray] = {}
+
+    def index_of(c: Choice) -> np.ndarray:
+        if c.key not in indices:
+            indices[c.key] = ctx.travel.venue_indices(c.venues)
+        return indices[c.key]
+
     choices = ctx.choices
     members = {c.key: set(c.meeting.everyone) for c in choices}
     for i, a in enumerate(choices):
@@ -307,8 +317,8 @@ def attendee_clash(ctx: ModelContext) -> None:
             if not shared or not (a.day_set & b.day_set) or not (a.venues and b.venues):
                 continue
             travellers = [people[p] for p in sorted(shared) if p in people]
-            table = [ctx.travel.between_for(ctx.ds.venues[va], ctx.ds.venues[vb], travellers)
-                     for va in a.venues for vb in b.venues]
+            matrix = ctx.travel.between_matrix(travellers)
+            table = matrix[np.ix_(index_of(a), index_of(b))].ravel().tolist()
             if max(table) == 0:
                 tv = 0
             else:

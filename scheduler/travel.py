@@ -76,6 +76,32 @@ class Travel:
         km = float(self._venue_km[self._venue_index[a.venue_id], self._venue_index[b.venue_id]])
         return self.minutes(km, mode)
 
+    def between_matrix(self, people: list[Participant]) -> np.ndarray:
+        """Venue-to-venue minutes (venues in data order) for the slowest of these people's modes."""
+        modes = tuple(sorted({p.travel_mode for p in people} or {"car"}))
+        key = ("matrix", modes)
+        if key not in self._between:
+            if self._venue_km is None:
+                self._venue_km = distance_km(self._venue_points, self._venue_points)
+            s = self.ds.settings
+            worst = None
+            for mode in modes:
+                m = np.ceil(self._venue_km * s.winding_factor / s.speed_kmh[mode] * MINUTES_PER_HOUR)
+                if mode == "public_transport":
+                    m = m + s.public_transport_wait_minutes
+                worst = m if worst is None else np.maximum(worst, m)
+            worst = worst.astype(np.int64)
+            np.fill_diagonal(worst, 0)
+            for (a, b), minutes in self.ds.travel_overrides.items():
+                if a in self._venue_index and b in self._venue_index:
+                    worst[self._venue_index[a], self._venue_index[b]] = minutes
+                    worst[self._venue_index[b], self._venue_index[a]] = minutes
+            self._between[key] = worst
+        return self._between[key]
+
+    def venue_indices(self, venue_ids: list[str]) -> np.ndarray:
+        return np.array([self._venue_index[v] for v in venue_ids], dtype=np.int64)
+
     def between_for(self, a: Venue, b: Venue, people: list[Participant]) -> int:
         """The longest of the shared attendees' journeys between the two venues."""
         modes = tuple(sorted({p.travel_mode for p in people} or {"car"}))

@@ -42,3 +42,17 @@ def test_measured_times_override_the_estimate(tiny):
     assert travel.person_to_venue(ds.participants["PC1"], ds.venues["V2"]) == 7
     assert travel.person_to_venue(ds.participants["YP1"], ds.venues["V1"]) == 3  # by postcode district
     assert travel.venue_to_venue(ds.venues["V2"], ds.venues["V1"]) == 11
+
+
+def test_venue_matrix_matches_pairwise_journeys(tiny):
+    ds = load(tiny(travel=[{"from": "V1", "to": "V2", "minutes": "11"}]))
+    travel = Travel(ds)
+    people = [ds.participants["PC1"], ds.participants["YP1"]]
+    matrix = travel.between_matrix(people)
+    ids = list(ds.venues)
+    for i, a in enumerate(ids):
+        for j, b in enumerate(ids):
+            assert matrix[i, j] == travel.between_for(ds.venues[a], ds.venues[b], people)
+    plain = load(tiny())
+    t2 = Travel(plain)
+    assert t2.between_matrix(people)[0, 1] == t2.between_for(plain.venues["V1"], plain.venues["V2"], people) > 0
