@@ -1,0 +1,1 @@
+"""The benchmark suite (issue 7): see benchmarks/README.md. Not collected by pytest."""
