@@ -261,10 +261,19 @@ def venue_rotation(ctx: ModelContext) -> None:
     if strength == "off":
         return
     for group in _series(ctx).values():
-        for a, b in zip(group, group[1:], strict=False):
-            for vid in sorted(set(a.venues) & set(b.venues)):
-                ctx.forbid_together("venue_rotation", b, [a.venue_var(vid), b.venue_var(vid)],
-                                    f"{a.name}-{b.name}.{vid}")
+        # Consecutive *scheduled* occurrences: a pair also counts when every occurrence between
+        # them is left unplaced (looking up to two places back; more is vanishingly rare).
+        for i, b in enumerate(group):
+            for back in (1, 2, 3):
+                if i - back < 0:
+                    break
+                a, between = group[i - back], group[i - back + 1:i]
+                # an occurrence with no possible slot is never placed, so it adds no condition
+                skipped = [x.placed for x in between if x.days and x.times and x.venues]
+                for vid in sorted(set(a.venues) & set(b.venues)):
+                    ctx.forbid_together("venue_rotation", b,
+                                        [a.venue_var(vid), b.venue_var(vid)] + [x.Not() for x in skipped],
+                                        f"{a.name}-{b.name}.{vid}")
 
 
 def venue_clash(ctx: ModelContext) -> None:

@@ -50,6 +50,8 @@ def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver
     p.num_workers = max(ss.workers, 1)
     # Interleaved search keeps several workers but makes the result depend only on the inputs.
     p.interleave_search = ss.workers > 1
+    # Presolve probing costs seconds on these models and buys nothing the hint does not give.
+    p.cp_model_probing_level = 0
     if ss.workers > 1:
         # Core-based search proves these objectives (many small weighted compromises) fastest;
         # the LP worker supplies the bound. Measured in benchmarks/RESULTS.md.
