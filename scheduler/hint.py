@@ -7,6 +7,7 @@ with those already placed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from . import facts
@@ -37,17 +38,31 @@ def _cost_tables(ctx: ModelContext, c: Choice):
 def greedy_hint(ctx: ModelContext) -> dict[tuple[str, int], tuple[date, int, str]]:
     """In date order, as an organiser fills a diary: measured to start CP-SAT closer to the
     optimum than most-constrained-first (benchmarks/RESULTS.md)."""
-    placed: dict[tuple[str, int], tuple[date, int, str]] = {}
+    diary = _Diary()
     order = sorted(ctx.choices, key=lambda c: (c.occ.planned.first, c.occ.meeting_id, c.occ.number))
     for c in order:
         if c.days and c.times and c.venues:
-            best = _cheapest(ctx, c, placed)
+            best = _cheapest(ctx, c, diary)
             if best is not None:
-                placed[c.key] = best
-    return placed
+                diary.add(c.key, best)
+    return diary.placed
 
 
-def _cheapest(ctx: ModelContext, c: Choice, placed) -> tuple[date, int, str] | None:
+@dataclass
+class _Diary:
+    """What is placed so far, indexed by day and by series so each check looks at few entries."""
+
+    placed: dict[tuple[str, int], tuple[date, int, str]] = field(default_factory=dict)
+    by_day: dict[date, list[tuple[str, int]]] = field(default_factory=dict)
+    by_series: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def add(self, key: tuple[str, int], slot: tuple[date, int, str]) -> None:
+        self.placed[key] = slot
+        self.by_day.setdefault(slot[0], []).append(key)
+        self.by_series.setdefault(key[0], []).append(key)
+
+
+def _cheapest(ctx: ModelContext, c: Choice, diary: _Diary) -> tuple[date, int, str] | None:
     """The cheapest (day, start, venue) that collides with nothing placed so far."""
     s = ctx.ds.settings
     day_cost, time_cost, venue_cost = _cost_tables(ctx, c)
@@ -66,7 +81,7 @@ def _cheapest(ctx: ModelContext, c: Choice, placed) -> tuple[date, int, str] | N
             ok = t >= s.young_non_school_start and t + dur <= s.young_non_school_end
         return 0 if ok else yph_miss
 
-    same_series = [(k[1], v) for k, v in placed.items() if k[0] == c.occ.meeting_id]
+    same_series = [(k[1], diary.placed[k]) for k in diary.by_series.get(c.occ.meeting_id, [])]
     combos = sorted((day_cost[d] + time_cost[t] + yph_cost(d, t), d, t) for d in c.days for t in c.times)
     best = None
     for vid in sorted(c.venues, key=lambda v: (venue_cost[v], v)):
@@ -81,23 +96,23 @@ def _cheapest(ctx: ModelContext, c: Choice, placed) -> tuple[date, int, str] | N
                 break
             if cost >= 10**12 or not facts.venue_open_ok(venue, d, t, t + dur):
                 continue
-            if _collides(ctx, c, placed, d, t, vid):
+            if _collides(ctx, c, diary, d, t, vid):
                 continue
             best = (total, d, t, vid)
             break
     return best[1:] if best is not None else None
 
 
-def _collides(ctx: ModelContext, c: Choice, placed, d: date, t: int, vid: str) -> bool:
+def _collides(ctx: ModelContext, c: Choice, diary: _Diary, d: date, t: int, vid: str) -> bool:
     me = set(c.meeting.everyone)
     end = t + c.meeting.duration_minutes
     gap = c.meeting.min_gap_days
-    for key, (pd, pt, pv) in placed.items():
-        other = ctx.by_key[key]
-        if key[0] == c.occ.meeting_id and abs((pd - d).days) < gap:
+    for key in diary.by_series.get(c.occ.meeting_id, []):
+        if abs((diary.placed[key][0] - d).days) < gap:
             return True
-        if pd != d:
-            continue
+    for key in diary.by_day.get(d, []):
+        pd, pt, pv = diary.placed[key]
+        other = ctx.by_key[key]
         oend = pt + other.meeting.duration_minutes
         if pv == vid and t < oend and pt < end:
             return True
