@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -57,7 +58,15 @@ def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver
         # the LP worker supplies the bound. Measured in benchmarks/RESULTS.md.
         p.subsolvers.extend(SUBSOLVERS)
     started = time.perf_counter()
-    status = solver.Solve(ctx.model)
+    # CP-SAT checks its own limit between steps; on very large models presolve can run past it,
+    # so a watchdog asks it to stop at the deadline too.
+    watchdog = threading.Timer(p.max_time_in_seconds, solver.StopSearch)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        status = solver.Solve(ctx.model)
+    finally:
+        watchdog.cancel()
     return solver, status, time.perf_counter() - started
 
 
