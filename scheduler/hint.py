@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import facts
-from .model import Choice, ModelContext
+from .model import Choice, ModelContext, solve_within
 
 
 def _cost_tables(ctx: ModelContext, c: Choice):
@@ -155,7 +155,7 @@ def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
-    status = solver.Solve(trial)
+    status = solve_within(solver, trial)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = solver.ResponseProto().solution

@@ -7,6 +7,7 @@ Rules in `constraints.py` filter those choices (hard) or price them (soft).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -200,6 +201,21 @@ def _make_variables(ctx: ModelContext, c: Choice) -> None:
             m.AddImplication(kept, c.x_time[c.times.index(t)])
             m.AddImplication(kept, c.y[c.venues.index(v)])
             ctx.penalties.append(Penalty("move", c.key, kept.Not(), MOVE_WEIGHT, f"moved.{n}"))
+
+
+def solve_within(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+    """Solve, stopping at the solver's time limit even where CP-SAT would run past it.
+
+    CP-SAT checks its own limit between steps; on very large models presolve can overrun it, so
+    a watchdog asks it to stop at the deadline too.
+    """
+    watchdog = threading.Timer(solver.parameters.max_time_in_seconds, solver.StopSearch)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return solver.Solve(model)
+    finally:
+        watchdog.cancel()
 
 
 def objective(ctx: ModelContext):

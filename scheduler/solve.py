@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +12,7 @@ from . import constraints
 from .calendar import SchoolCalendar, occurrences
 from .domain import Dataset, DateRange, Occurrence, Placement, Plan
 from .hint import add_hint, greedy_hint
-from .model import Choice, ModelContext, Options, build, objective
+from .model import Choice, ModelContext, Options, build, objective, solve_within
 from .travel import Travel
 
 
@@ -58,15 +57,7 @@ def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver
         # the LP worker supplies the bound. Measured in benchmarks/RESULTS.md.
         p.subsolvers.extend(SUBSOLVERS)
     started = time.perf_counter()
-    # CP-SAT checks its own limit between steps; on very large models presolve can run past it,
-    # so a watchdog asks it to stop at the deadline too.
-    watchdog = threading.Timer(p.max_time_in_seconds, solver.StopSearch)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        status = solver.Solve(ctx.model)
-    finally:
-        watchdog.cancel()
+    status = solve_within(solver, ctx.model)
     return solver, status, time.perf_counter() - started
 
 
