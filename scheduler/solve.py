@@ -149,8 +149,9 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
 
     started = time.perf_counter()
     share = min(5.0, ss.time_limit / 4)  # completing the starting plan uses part of the budget
+    greedy = greedy_hint(ctx)
     start_plan = (add_hint(ctx, hint, ss.seed, share) if hint else None) \
-        or add_hint(ctx, greedy_hint(ctx), ss.seed, share)
+        or add_hint(ctx, greedy, ss.seed, share)
     left = max(ss.time_limit - (time.perf_counter() - started), 0.01)
     solver, status, seconds = run_solver(ctx, SolverSettings(left, ss.seed, ss.workers))
     seconds = time.perf_counter() - started
@@ -161,6 +162,13 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
         # and valid, so it is returned (and said to be unproven) rather than nothing.
         answer, status, found = _Assignment(start_plan), cp_model.FEASIBLE, True
     placements = extract(ctx, answer, status)
+    if (not found and status != cp_model.INFEASIBLE and greedy
+            and not any(c.fixed for c in ctx.choices)):
+        # Too little time even to complete the starting plan: the greedy placement keeps every
+        # hard rule (it only takes allowed values and checks clashes), so it is still a plan.
+        placements = [scheduled_placement(ctx, c, *greedy[c.key]) if c.key in greedy else p
+                      for c, p in zip(ctx.choices, placements, strict=True)]
+        answer, status, found = _Assignment([]), cp_model.FEASIBLE, True
     if not found:
         # Locked placements were checked valid together before they were locked: keep them.
         for i, c in enumerate(ctx.choices):
