@@ -16,10 +16,6 @@ def attendees(ds: Dataset, meeting: Meeting) -> list[Participant]:
     return [ds.participants[p] for p in meeting.everyone if p in ds.participants]
 
 
-def has_role(ds: Dataset, meeting: Meeting, role: str) -> bool:
-    return any(p.role == role for p in attendees(ds, meeting))
-
-
 def young_after_school_start(ds: Dataset, meeting: Meeting) -> int:
     """After school: the latest education_ends of the young people attending, plus the offset."""
     s = ds.settings

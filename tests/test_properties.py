@@ -66,21 +66,27 @@ def programme(draw):
             [draw(meeting(i, np_)) for i in range(nm)])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(programme(), st.booleans())
-def test_every_plan_passes_the_independent_validator(tmp_path_factory, prog, strict):
+def plan_and_check(tmp_path_factory, prog, strict: bool, time_limit: float):
+    """Plan a drawn programme and assert what must hold of every plan: no hard rule broken,
+    rules_relaxed truthful, and a reason for each occurrence left unplaced."""
     venues, people, meetings = prog
     folder = make_data(tmp_path_factory.mktemp("prop"), venues=venues, people=people, meetings=meetings,
                        terms=BASE_TERMS)
-    result = api.propose(folder, date(2027, 1, 1), date(2027, 3, 31), strict=strict, time_limit=5)
+    result = api.propose(folder, date(2027, 1, 1), date(2027, 3, 31), strict=strict, time_limit=time_limit)
     plan, ds = result.plan, result.dataset
     findings = check(ds, plan.placements, plan.planning, strict=strict)
     assert [f for f in findings if f.hard] == []
     assert undeclared(findings, plan.placements) == []
+    assert all(p.reason for p in plan.unscheduled), "an unscheduled occurrence always says why"
+    return plan, ds
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(programme(), st.booleans())
+def test_every_plan_passes_the_independent_validator(tmp_path_factory, prog, strict):
+    plan, ds = plan_and_check(tmp_path_factory, prog, strict, time_limit=5)
     expected = {(o.meeting_id, o.number) for o in occurrences(ds, plan.planning)}
     assert {(p.occurrence.meeting_id, p.occurrence.number) for p in plan.placements} == expected
-    for p in plan.unscheduled:
-        assert p.reason, "an unscheduled occurrence always says why"
     if strict:
         assert not any(set(p.rules_relaxed) & {"parent_term_time", "parent_core_hours", "young_people_hours"}
                        for p in plan.scheduled)
@@ -90,12 +96,4 @@ def test_every_plan_passes_the_independent_validator(tmp_path_factory, prog, str
 @given(programme(), st.booleans())
 def test_a_plan_cut_short_by_the_time_limit_still_keeps_every_hard_rule(tmp_path_factory, prog, strict):
     """With almost no time, the starting plan is returned; it must be as valid as a solved one."""
-    venues, people, meetings = prog
-    folder = make_data(tmp_path_factory.mktemp("short"), venues=venues, people=people, meetings=meetings,
-                       terms=BASE_TERMS)
-    result = api.propose(folder, date(2027, 1, 1), date(2027, 3, 31), strict=strict, time_limit=0.001)
-    plan, ds = result.plan, result.dataset
-    findings = check(ds, plan.placements, plan.planning, strict=strict)
-    assert [f for f in findings if f.hard] == []
-    assert undeclared(findings, plan.placements) == []
-    assert all(p.reason for p in plan.unscheduled)
+    plan_and_check(tmp_path_factory, prog, strict, time_limit=0.001)
