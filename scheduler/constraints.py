@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from . import facts
 from .domain import Participant
@@ -26,6 +27,8 @@ class Unary:
 
     rule: str
     kind: str  # "day", "time" or "venue"
+    # The verdict depends only on the meeting and the value, so a series shares it.
+    per_meeting: bool = True
 
     def applies(self, ctx: ModelContext, c: Choice) -> bool:
         return True
@@ -42,8 +45,15 @@ class Unary:
             return
         keep, soft_bad = [], []
         removed = {"day": c.removed_days, "time": c.removed_times, "venue": c.removed_venues}[self.kind]
+        cache = ctx.verdicts
         for value in self.values(c):
-            verdict = self.verdict(ctx, c, value)
+            if self.per_meeting:
+                key = (self.rule, c.occ.meeting_id, value)
+                if key not in cache:
+                    cache[key] = self.verdict(ctx, c, value)
+                verdict = cache[key]
+            else:
+                verdict = self.verdict(ctx, c, value)
             if verdict == REQUIRED and strength == "hard":
                 removed.setdefault(value, []).append(self.rule)
                 continue
@@ -86,6 +96,10 @@ class ParentCoreHours(Unary):
 
 
 class AttendeeUnavailable(Unary):
+    def applies(self, ctx, c):
+        people = ctx.ds.participants
+        return any(people[p].unavailable for p in c.meeting.everyone if p in people)
+
     def verdict(self, ctx, c, d: date):
         people = ctx.ds.participants
         if any(people[p].unavailable.blocks(d) for p in c.meeting.attendees if p in people):
@@ -163,7 +177,7 @@ UNARY: tuple[Unary, ...] = (
     YoungPeopleVenue("young_people_venue", "venue"),
     VenueCapacity("venue_capacity", "venue"),
     TravelLimit("travel_limit", "venue"),
-    VenueOpenFilter("venue_open", "venue"),
+    VenueOpenFilter("venue_open", "venue", per_meeting=False),  # depends on the occurrence's days
 )
 
 
@@ -198,32 +212,33 @@ def young_people_hours(ctx: ModelContext) -> None:
 
 
 def venue_open(ctx: ModelContext) -> None:
-    """Open that weekday, not on a closed date, and for the whole meeting."""
+    """Open that weekday, not on a closed date, and for the whole meeting.
+
+    Venues of one occurrence that are closed on the same candidate days share one row
+    `sum(their venue choices) + sum(those days) <= 1` (and likewise for start times), which is
+    both smaller and tighter than a clause per (venue, day).
+    """
     if ctx.strength("venue_open") == "off":
         return
     m = ctx.model
+    closed, first = ctx.closed_matrix()
     for c in ctx.choices:
         if not (c.days and c.venues) or c.fixed:
             continue
-        dur = c.meeting.duration_minutes
-        weekday_vars: dict[int, object] = {}
-        for vid, y in zip(c.venues, c.y, strict=True):
-            v = ctx.ds.venues[vid]
-            closed_weekdays = {d.weekday() for d in c.days if d.weekday() not in v.open_days}
-            for wd in sorted(closed_weekdays):
-                if wd not in weekday_vars:
-                    w = m.NewBoolVar(f"{c.name}.weekday[{wd}]")
-                    m.Add(w == sum(x for d, x in zip(c.days, c.x_day, strict=True) if d.weekday() == wd))
-                    weekday_vars[wd] = w
-                m.AddBoolOr([weekday_vars[wd].Not(), y.Not()])
-            for d, x in zip(c.days, c.x_day, strict=True):
-                if d.weekday() in v.open_days and any(d in r for r in v.closed):
-                    m.AddBoolOr([x.Not(), y.Not()])
-            tod = sum(t * x for t, x in zip(c.times, c.x_time, strict=True))
-            if any(t < v.open_from for t in c.times):
-                m.Add(tod >= v.open_from).OnlyEnforceIf(y)
-            if any(t + dur > v.open_until for t in c.times):
-                m.Add(tod + dur <= v.open_until).OnlyEnforceIf(y)
+        rows = ctx.travel.venue_indices(c.venues)
+        day_cols = np.array([(d - first).days for d in c.days], dtype=np.int64)
+        bad_days = closed[np.ix_(rows, day_cols)]
+        opens = np.array([ctx.ds.venues[v].open_from for v in c.venues])
+        closes = np.array([ctx.ds.venues[v].open_until for v in c.venues])
+        starts = np.array(c.times, dtype=np.int64)
+        bad_times = (starts[None, :] < opens[:, None]) | (starts[None, :] + c.meeting.duration_minutes > closes[:, None])
+        for bad, xs in ((bad_days, c.x_day), (bad_times, c.x_time)):
+            groups: dict[bytes, list] = {}
+            for k, row in enumerate(bad):
+                if row.any():
+                    groups.setdefault(np.packbits(row).tobytes() + bytes([len(row) % 8]), [row, []])[1].append(c.y[k])
+            for row, ys in groups.values():
+                m.Add(sum(ys) + sum(xs[i] for i in np.flatnonzero(row)) <= 1)
 
 
 # -- rules between occurrences --------------------------------------------------------------
@@ -260,20 +275,28 @@ def venue_rotation(ctx: ModelContext) -> None:
     strength = ctx.strength("venue_rotation")
     if strength == "off":
         return
+    m = ctx.model
     for group in _series(ctx).values():
         # Consecutive *scheduled* occurrences: a pair also counts when every occurrence between
-        # them is left unplaced (looking up to two places back; more is vanishingly rare).
+        # them is left unplaced (looking up to three places back; more is vanishingly rare).
         for i, b in enumerate(group):
             for back in (1, 2, 3):
                 if i - back < 0:
                     break
                 a, between = group[i - back], group[i - back + 1:i]
+                shared = sorted(set(a.venues) & set(b.venues))
+                if not shared:
+                    continue
                 # an occurrence with no possible slot is never placed, so it adds no condition
                 skipped = [x.placed for x in between if x.days and x.times and x.venues]
-                for vid in sorted(set(a.venues) & set(b.venues)):
-                    ctx.forbid_together("venue_rotation", b,
-                                        [a.venue_var(vid), b.venue_var(vid)] + [x.Not() for x in skipped],
-                                        f"{a.name}-{b.name}.{vid}")
+                label = f"{a.name}-{b.name}"
+                # one penalty per pair: the two can share at most one venue
+                relaxed = m.NewBoolVar(f"relaxed.venue_rotation.{label}") if strength == "soft" else None
+                for vid in shared:
+                    row = a.venue_var(vid) + b.venue_var(vid) - sum(skipped)
+                    m.Add(row <= 1 + relaxed if relaxed is not None else row <= 1)
+                if relaxed is not None:
+                    ctx.penalise("venue_rotation", b, relaxed, f"{label}.venue_rotation")
 
 
 def venue_clash(ctx: ModelContext) -> None:
@@ -295,20 +318,16 @@ def venue_clash(ctx: ModelContext) -> None:
 
 
 def attendee_clash(ctx: ModelContext) -> None:
-    """Shared attendees: no overlap, and on the same day enough time to travel between venues."""
+    """Shared attendees: no overlap, and on the same day enough time to travel between venues.
+
+    The travel time `tv` between the two chosen venues is bounded below by one row per venue of
+    the occurrence with fewer venues (`tv >= sum(minutes * venue choice of the other)`, enforced
+    by that venue's choice): exact, linear, and with no table for presolve to expand.
+    """
     if ctx.strength("attendee_clash") == "off":
         return
     m = ctx.model
     people = ctx.ds.participants
-    venue_index: dict[tuple[str, int], object] = {}
-
-    def index_var(c: Choice):
-        if c.key not in venue_index:
-            iv = m.NewIntVar(0, max(len(c.venues) - 1, 0), f"{c.name}.venue_index")
-            m.Add(iv == sum(k * y for k, y in enumerate(c.y)))
-            venue_index[c.key] = iv
-        return venue_index[c.key]
-
     indices: dict[tuple[str, int], np.ndarray] = {}
 
     def index_of(c: Choice) -> np.ndarray:
@@ -316,30 +335,57 @@ def attendee_clash(ctx: ModelContext) -> None:
             indices[c.key] = ctx.travel.venue_indices(c.venues)
         return indices[c.key]
 
+    for a, b, shared in _sharing_pairs(ctx):
+        travellers = [people[p] for p in sorted(shared) if p in people]
+        matrix = ctx.travel.between_matrix(travellers)
+        table = matrix[np.ix_(index_of(a), index_of(b))]
+        tv = _travel_between(ctx, a, b, table)
+        a_first = m.NewBoolVar(f"order[{a.name}<{b.name}]")
+        m.Add(b.start_abs >= a.start_abs + a.meeting.duration_minutes + tv).OnlyEnforceIf(
+            [a_first, a.placed, b.placed])
+        m.Add(a.start_abs >= b.start_abs + b.meeting.duration_minutes + tv).OnlyEnforceIf(
+            [a_first.Not(), a.placed, b.placed])
+
+
+def _sharing_pairs(ctx: ModelContext):
+    """Occurrences of different series with someone in common and a candidate day in common."""
+    by_person: dict[str, list[int]] = {}
     choices = ctx.choices
-    members = {c.key: set(c.meeting.everyone) for c in choices}
-    for i, a in enumerate(choices):
-        for b in choices[i + 1:]:
-            if a.occ.meeting_id == b.occ.meeting_id:
-                continue
-            shared = members[a.key] & members[b.key]
-            if not shared or not (a.day_set & b.day_set) or not (a.venues and b.venues):
-                continue
-            travellers = [people[p] for p in sorted(shared) if p in people]
-            matrix = ctx.travel.between_matrix(travellers)
-            table = matrix[np.ix_(index_of(a), index_of(b))].ravel().tolist()
-            if max(table) == 0:
-                tv = 0
-            else:
-                tv = m.NewIntVar(0, max(table), f"travel[{a.name}~{b.name}]")
-                idx = m.NewIntVar(0, len(table) - 1, f"pair[{a.name}~{b.name}]")
-                m.Add(idx == index_var(a) * len(b.venues) + index_var(b))
-                m.AddElement(idx, table, tv)
-            a_first = m.NewBoolVar(f"order[{a.name}<{b.name}]")
-            m.Add(b.start_abs >= a.start_abs + a.meeting.duration_minutes + tv).OnlyEnforceIf(
-                [a_first, a.placed, b.placed])
-            m.Add(a.start_abs >= b.start_abs + b.meeting.duration_minutes + tv).OnlyEnforceIf(
-                [a_first.Not(), a.placed, b.placed])
+    for i, c in enumerate(choices):
+        if c.days and c.venues:
+            for p in c.meeting.everyone:
+                by_person.setdefault(p, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for idx in by_person.values():
+        pairs.update((i, j) for n, i in enumerate(idx) for j in idx[n + 1:]
+                     if choices[i].occ.meeting_id != choices[j].occ.meeting_id)
+    day_sets = {}
+    for i, j in sorted(pairs):
+        a, b = choices[i], choices[j]
+        if i not in day_sets:
+            day_sets[i] = a.day_set
+        if j not in day_sets:
+            day_sets[j] = b.day_set
+        if day_sets[i] & day_sets[j]:
+            yield a, b, set(a.meeting.everyone) & set(b.meeting.everyone)
+
+
+def _travel_between(ctx: ModelContext, a: Choice, b: Choice, table: np.ndarray):
+    """Minutes between a's venue and b's (rows: a's venues, columns: b's), as a variable."""
+    top = int(table.max())
+    if top == 0:
+        return 0
+    if len(a.venues) == 1 and len(b.venues) == 1:
+        return top
+    m = ctx.model
+    tv = m.NewIntVar(0, top, f"travel[{a.name}~{b.name}]")
+    rows, row_vars, col_vars = (table, a.y, b.y) if len(a.venues) <= len(b.venues) else (table.T, b.y, a.y)
+    for row, lit in zip(rows.tolist(), row_vars, strict=True):
+        terms = [(y, minutes) for y, minutes in zip(col_vars, row, strict=True) if minutes]
+        if terms:
+            expr = cp_model.LinearExpr.WeightedSum([y for y, _ in terms], [w for _, w in terms])
+            m.Add(expr <= tv).OnlyEnforceIf(lit)
+    return tv
 
 
 def travel_time(ctx: ModelContext) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+import numpy as np
 
 from ortools.sat.python import cp_model
 
@@ -105,6 +107,8 @@ class ModelContext:
             m = ds.meetings[occ.meeting_id]
             self.choices.append(Choice(occ, m, occ.planned.days(), self._time_grid(m), self._venue_ids(m)))
         self.by_key = {c.key: c for c in self.choices}
+        self._closed: tuple[np.ndarray, date] | None = None
+        self.verdicts: dict[tuple, str | None] = {}  # (rule, meeting, value) -> verdict, shared by a series
 
     # -- settings -------------------------------------------------------------------------
     def strength(self, rule: str) -> str:
@@ -130,6 +134,18 @@ class ModelContext:
     # -- helpers for rules ----------------------------------------------------------------
     def day_offset(self, d: date) -> int:
         return (d - self.origin).days
+
+    def closed_matrix(self) -> tuple[np.ndarray, date]:
+        """Venue (data order) x day: closed that day? Columns run from the first candidate day."""
+        if self._closed is None:
+            days = [d for c in self.choices for d in c.days] or [self.origin]
+            first, last = min(days), max(days)
+            span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+            closed = np.zeros((len(self.ds.venues), len(span)), dtype=bool)
+            for i, v in enumerate(self.ds.venues.values()):
+                closed[i] = [v.is_closed_on(d) for d in span]
+            self._closed = (closed, first)
+        return self._closed
 
     def penalise(self, rule: str, choice: Choice | None, expr, label: str, weight: int | None = None) -> None:
         w = self.weight(rule) if weight is None else weight
