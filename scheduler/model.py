@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-
 from ortools.sat.python import cp_model
 
 from .calendar import SchoolCalendar, calendar_for
