@@ -19,7 +19,10 @@ Formulation (all binaries one-hot, as in CP-SAT):
   venue of a: V >= sum_vb table[va][vb] Y[b,vb] - max_va (1 - Y[a,va])), and the same
   disjunction with duration + V, active when both are placed;
 - series_spacing: D[b] - D[a] >= gap when both are placed (big-M);
-- venue_rotation: R >= Y[a,v] + Y[b,v] - 1 for consecutive occurrences, priced;
+- venue_rotation: for consecutive *scheduled* occurrences, as the engine counts them (a up to
+  three places before b, every occurrence between unplaced; one with no possible slot never
+  is): R >= Y[a,v] + Y[b,v] - 1 - sum P[between] for each shared venue v, priced (hard:
+  Y[a,v] + Y[b,v] - sum P[between] <= 1);
 - travel_time: weight * minutes on each family member's venue choice, plus weight * W with
   W >= every family member's yearly total.
 Big-M constants are the tightest the domains allow. The objective is integral, so the run
@@ -294,21 +297,30 @@ def _series(ctx: ModelContext, lp: _Lp, vs: dict) -> None:
                     lp.row(terms, lo=float(gap - 2 * big))
         if rotation == "off":
             continue
-        for ca, cb in zip(group, group[1:], strict=False):
-            a, b = vs.get(ca.key), vs.get(cb.key)
-            if a is None or b is None:
-                continue
-            pos_b = {vid: k for k, vid in enumerate(cb.venues)}
-            common = [(k, pos_b[vid]) for k, vid in enumerate(ca.venues) if vid in pos_b]
-            if not common:
-                continue
-            if rotation == "hard":
+        # Consecutive *scheduled* occurrences, as the engine counts them: a and b (up to three
+        # places apart) pair up when every occurrence between them is unplaced; one with no
+        # possible slot (no variables) is never placed, so it adds no condition.
+        for i, cb in enumerate(group):
+            for back in (1, 2, 3):
+                if i - back < 0:
+                    break
+                ca, between = group[i - back], group[i - back + 1:i]
+                a, b = vs.get(ca.key), vs.get(cb.key)
+                if a is None or b is None:
+                    continue
+                pos_b = {vid: k for k, vid in enumerate(cb.venues)}
+                common = [(k, pos_b[vid]) for k, vid in enumerate(ca.venues) if vid in pos_b]
+                if not common:
+                    continue
+                # Y[a,v] + Y[b,v] - sum P[x between] <= 1 (hard), or R >= that - 1 (soft)
+                skipped = [vs[cx.key].P for cx in between if cx.key in vs]
+                if rotation == "hard":
+                    for ka, kb in common:
+                        lp.row([(a.Y[ka], 1.0), (b.Y[kb], 1.0)] + [(p, -1.0) for p in skipped], hi=1.0)
+                    continue
+                r = lp.var(integer=False, cost=ctx.weight("venue_rotation"))
                 for ka, kb in common:
-                    lp.row([(a.Y[ka], 1.0), (b.Y[kb], 1.0)], hi=1.0)
-                continue
-            r = lp.var(integer=False, cost=ctx.weight("venue_rotation"))
-            for ka, kb in common:
-                lp.row([(r, 1.0), (a.Y[ka], -1.0), (b.Y[kb], -1.0)], lo=-1.0)
+                    lp.row([(r, 1.0), (a.Y[ka], -1.0), (b.Y[kb], -1.0)] + [(p, 1.0) for p in skipped], lo=-1.0)
 
 
 def _travel(ctx: ModelContext, lp: _Lp, vs: dict, ds) -> None:

@@ -52,6 +52,12 @@ def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver
     p.interleave_search = ss.workers > 1
     # Presolve probing costs seconds on these models and buys nothing the hint does not give.
     p.cp_model_probing_level = 0
+    # One presolve pass without the big-overlap and symmetry searches: at 1,500 occurrences
+    # these took ~35 s of presolve and bought nothing; smaller models prove optimality sooner
+    # too (benchmarks/RESULTS.md).
+    p.max_presolve_iterations = 1
+    p.find_big_linear_overlap = False
+    p.symmetry_level = 0
     if ss.workers > 1:
         # Core-based search proves these objectives (many small weighted compromises) fastest;
         # the LP worker supplies the bound. Measured in benchmarks/RESULTS.md.
