@@ -30,6 +30,7 @@ import pstats
 import resource
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from datetime import date
@@ -75,6 +76,7 @@ def _install_recorder() -> None:
 
     def solve(self, model, solution_callback=None):
         progress = _Progress(PHASE[-1])
+        progress.model = model
         SOLVES.append(progress)
         self.best_bound_callback = lambda bound: progress.bounds.append(
             (time.perf_counter() - progress.started, float(bound)))
@@ -91,6 +93,8 @@ def _timed(module, name: str, phase: str) -> None:
         return
 
     def wrapper(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            return fn(*args, **kwargs)  # inside a phase already timed (solve._search_large)
         PHASE.append(phase)
         started, cpu = time.perf_counter(), time.process_time()
         try:
@@ -153,6 +157,7 @@ def run(args) -> dict:
     _timed(solve, "greedy_hint", "hint")
     _timed(solve, "add_hint", "hint")
     _timed(solve, "run_solver", "solve")
+    _timed(solve, "_search_large", "solve")
     _timed(solve, "extract", "annotate")
     _timed(explain, "annotate", "annotate")
     profile = cProfile.Profile() if args.profile else None
@@ -196,10 +201,13 @@ def run(args) -> dict:
     out["objective"] = plan.objective
     out["bound"] = plan.best_bound
     out["forced_unplaced_constant"] = UNPLACED_WEIGHT * out["model"]["no_candidate"]
-    main = [p for p in SOLVES if p.phase == "solve"]
+    # the whole model's search (improve.py's small models are solved in the same phase)
+    main = [p for p in SOLVES if p.phase == "solve" and p.model is ctx.model]
     out["solutions"] = main[0].solutions if main else []
     out["bounds"] = main[0].bounds if main else []
     out["other_solves"] = {p.phase: len(p.solutions) for p in SOLVES if p.phase != "solve"}
+    out["improve_solves"] = sum(1 for p in SOLVES if p.phase == "solve" and p.model is not ctx.model)
+    out["progress"] = plan.progress
     # The engine's starting plan: CP-SAT completes the greedy hint before the search (in the
     # hint phase); when that succeeds a whole plan exists from the end of that phase on.
     hint_sols = [s for p in SOLVES if p.phase == "hint" for s in p.solutions]

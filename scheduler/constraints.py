@@ -14,7 +14,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from . import facts
-from .domain import Participant
+from .domain import MINUTES_PER_DAY, Participant
 from .model import Choice, ModelContext
 
 REQUIRED, OPTIONAL = "required", "optional"
@@ -300,6 +300,7 @@ def venue_rotation(ctx: ModelContext) -> None:
 
 
 def venue_clash(ctx: ModelContext) -> None:
+    """One meeting at a time in each venue (and none over a booking the model holds fixed)."""
     if ctx.strength("venue_clash") == "off":
         return
     m = ctx.model
@@ -308,13 +309,19 @@ def venue_clash(ctx: ModelContext) -> None:
         for vid, y in zip(c.venues, c.y, strict=True):
             by_venue.setdefault(vid, []).append((c, y))
     for vid, users in by_venue.items():
+        busy = ctx.options.venue_busy.get(vid, ())
         shared = [(c, y) for c, y in users
-                  if any(o is not c and c.day_set & o.day_set for o, _ in users)]
-        if len(shared) < 2:
+                  if any(o is not c and c.day_set & o.day_set for o, _ in users)
+                  or any(d in c.day_set for d, _, _ in busy)]
+        days = set().union(*(c.day_set for c, _ in shared))
+        fixed = [m.NewFixedSizeIntervalVar(ctx.day_offset(d) * MINUTES_PER_DAY + start, end - start,
+                                           f"booked[{vid}@{d}T{start}]")
+                 for d, start, end in busy if d in days]
+        if len(shared) + len(fixed) < 2:
             continue
         intervals = [m.NewOptionalFixedSizeIntervalVar(c.start_abs, c.meeting.duration_minutes, y,
                                                        f"{c.name}.at[{vid}]") for c, y in shared]
-        m.AddNoOverlap(intervals)
+        m.AddNoOverlap(intervals + fixed)
 
 
 def attendee_clash(ctx: ModelContext) -> None:
@@ -413,9 +420,12 @@ def travel_time(ctx: ModelContext) -> None:
     if not total_terms:
         return
     ctx.penalise("travel_time", None, sum(total_terms), "travel.total", weight=w)
+    floor = ctx.options.travel_floor
     worst = m.NewIntVar(0, 10_000_000, "travel.worst_family_total")
-    for terms in per_person.values():
-        m.Add(worst >= sum(terms))
+    for p, terms in per_person.items():
+        m.Add(worst >= floor.get(p, 0) + sum(terms))
+    if ctx.options.worst_floor:
+        m.Add(worst >= ctx.options.worst_floor)
     ctx.penalise("travel_time", None, worst, "travel.worst_family", weight=w)
 
 

@@ -261,6 +261,8 @@ class Plan:
     best_bound: float | None = None
     solve_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # (seconds into the search, objective) each time the plan improved, for benchmarks and logs
+    progress: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def scheduled(self) -> list[Placement]:

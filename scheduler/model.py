@@ -82,13 +82,20 @@ class Options:
     only: set[tuple[str, int]] | None = None  # model just these occurrences (explanations)
     lock: dict[tuple[str, int], tuple[date, int, str]] = field(default_factory=dict)  # fixed placements
     prefer: dict[tuple[str, int], tuple[date, int, str]] = field(default_factory=dict)  # keep unless needed
+    # A model of part of a programme (improve.py): each family member's travel in the rest of
+    # the plan, and the largest yearly total of anyone outside it, so `travel_time` prices the
+    # part exactly as the whole would.
+    travel_floor: dict[str, int] = field(default_factory=dict)
+    worst_floor: int = 0
+    venue_busy: dict[str, list[tuple[date, int, int]]] = field(default_factory=dict)  # (day, start, end)
 
 
 class ModelContext:
     """Everything a rule needs to add its constraints and price its compromises."""
 
     def __init__(self, ds: Dataset, planning: DateRange, occs: list[Occurrence], options: Options | None = None,
-                 travel: Travel | None = None, cal: SchoolCalendar | None = None):
+                 travel: Travel | None = None, cal: SchoolCalendar | None = None,
+                 verdicts: dict[tuple, str | None] | None = None):
         self.ds = ds
         # Explanations build many small models of the same data: they share one cache of each.
         self.cal: SchoolCalendar = cal or calendar_for(ds)
@@ -107,7 +114,8 @@ class ModelContext:
             self.choices.append(Choice(occ, m, occ.planned.days(), self._time_grid(m), self._venue_ids(m)))
         self.by_key = {c.key: c for c in self.choices}
         self._closed: tuple[np.ndarray, date] | None = None
-        self.verdicts: dict[tuple, str | None] = {}  # (rule, meeting, value) -> verdict, shared by a series
+        # (rule, meeting, value) -> verdict: shared by a series, and by models of the same data
+        self.verdicts: dict[tuple, str | None] = {} if verdicts is None else verdicts
 
     # -- settings -------------------------------------------------------------------------
     def strength(self, rule: str) -> str:
@@ -170,21 +178,22 @@ RuleUnit = Callable[[ModelContext], None]
 def build(ctx: ModelContext, units: list[tuple[str, RuleUnit]], filters: list) -> None:
     """Filter each occurrence's choices, make its variables, then let every rule add itself."""
     for c in ctx.choices:
-        for flt in filters:
-            flt(ctx, c)
-        _apply_lock(ctx, c)
+        if not _apply_lock(ctx, c):  # a locked placement stands as given: no rule filters it
+            for flt in filters:
+                flt(ctx, c)
         _make_variables(ctx, c)
     for _name, unit in units:
         unit(ctx)
 
 
-def _apply_lock(ctx: ModelContext, c: Choice) -> None:
+def _apply_lock(ctx: ModelContext, c: Choice) -> bool:
     lock = ctx.options.lock.get(c.key)
     if lock is None:
-        return
+        return False
     d, t, v = lock
     c.days, c.times, c.venues = [d], [t], [v]
     c.fixed = True
+    return True
 
 
 def _make_variables(ctx: ModelContext, c: Choice) -> None:
@@ -216,6 +225,18 @@ def _make_variables(ctx: ModelContext, c: Choice) -> None:
             m.AddImplication(kept, c.x_time[c.times.index(t)])
             m.AddImplication(kept, c.y[c.venues.index(v)])
             ctx.penalties.append(Penalty("move", c.key, kept.Not(), MOVE_WEIGHT, f"moved.{n}"))
+
+
+def light_presolve(params) -> None:
+    """One presolve pass, without probing, big-overlap or symmetry searches.
+
+    At 1,500 occurrences the full presolve took ~35 s and bought nothing the starting plan does
+    not give; small models prove optimality sooner too (benchmarks/RESULTS.md).
+    """
+    params.cp_model_probing_level = 0
+    params.max_presolve_iterations = 1
+    params.find_big_linear_overlap = False
+    params.symmetry_level = 0
 
 
 def solve_within(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,8 @@ from . import constraints
 from .calendar import SchoolCalendar, occurrences
 from .domain import Dataset, DateRange, Occurrence, Placement, Plan
 from .hint import add_hint, greedy_hint
-from .model import Choice, ModelContext, Options, build, objective, solve_within
+from .improve import improve, objective_value
+from .model import Choice, ModelContext, Options, build, light_presolve, objective, solve_within
 from .travel import Travel
 
 
@@ -40,9 +42,14 @@ def build_context(ds: Dataset, planning: DateRange, occs: list[Occurrence] | Non
 
 
 SUBSOLVERS = ("core", "max_lp")
+# From this many occurrences the whole model only proves a bound (one LP worker) while the plan
+# is improved a few series at a time (improve.py): CP-SAT's own moves on a model this size take
+# seconds each (benchmarks/RESULTS.md).
+LARGE_PROGRAMME = 600
 
 
-def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver, int, float]:
+def run_solver(ctx: ModelContext, ss: SolverSettings,
+               subsolvers: tuple[str, ...] = SUBSOLVERS) -> tuple[cp_model.CpSolver, int, float]:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(ss.time_limit, 0.01)
@@ -50,18 +57,11 @@ def run_solver(ctx: ModelContext, ss: SolverSettings) -> tuple[cp_model.CpSolver
     p.num_workers = max(ss.workers, 1)
     # Interleaved search keeps several workers but makes the result depend only on the inputs.
     p.interleave_search = ss.workers > 1
-    # Presolve probing costs seconds on these models and buys nothing the hint does not give.
-    p.cp_model_probing_level = 0
-    # One presolve pass without the big-overlap and symmetry searches: at 1,500 occurrences
-    # these took ~35 s of presolve and bought nothing; smaller models prove optimality sooner
-    # too (benchmarks/RESULTS.md).
-    p.max_presolve_iterations = 1
-    p.find_big_linear_overlap = False
-    p.symmetry_level = 0
-    if ss.workers > 1:
+    light_presolve(p)
+    if ss.workers > 1 or len(subsolvers) == 1:
         # Core-based search proves these objectives (many small weighted compromises) fastest;
         # the LP worker supplies the bound. Measured in benchmarks/RESULTS.md.
-        p.subsolvers.extend(SUBSOLVERS)
+        p.subsolvers.extend(subsolvers)
     started = time.perf_counter()
     status = solve_within(solver, ctx.model)
     return solver, status, time.perf_counter() - started
@@ -113,6 +113,50 @@ class _Assignment:
         return None
 
 
+@dataclass
+class _Improved:
+    """A plan from improve.py, answering like the solver does."""
+
+    plan: dict[tuple[str, int], tuple[date, int, str]]
+    value: int
+    bound: float | None
+
+    def ObjectiveValue(self) -> float:  # noqa: N802 - the solver's own name
+        return float(self.value)
+
+    def BestObjectiveBound(self) -> float | None:  # noqa: N802
+        return self.bound
+
+
+def _search_large(ctx: ModelContext, ss: SolverSettings, start_values: list[int], left: float,
+                  progress: list[tuple[float, float]]) -> tuple[cp_model.CpSolver, int, _Improved | None]:
+    """The whole model proves a bound in a thread while improve.py betters the starting plan."""
+    started = time.perf_counter()
+    deadline = started + left
+    whole: dict[str, object] = {}
+
+    def prove() -> None:
+        whole["solver"], whole["status"], _ = run_solver(ctx, SolverSettings(left, ss.seed, 1), ("max_lp",))
+
+    thread = threading.Thread(target=prove, name="whole-model", daemon=True)
+    thread.start()
+    start = _Assignment(start_values)
+    plan = {c.key: (c.days[_chosen(start, c.x_day)], c.times[_chosen(start, c.x_time)], c.venues[_chosen(start, c.y)])
+            for c in ctx.choices if start.Value(c.placed)}
+    value = objective_value(ctx.model, start_values)
+    progress.append((0.0, float(value)))
+    # stop early once the whole model is solved (proven optimal, or out of time)
+    plan, value, moves = improve(ctx, plan, value, deadline, ss.seed, stop=lambda: not thread.is_alive())
+    progress.extend((t - started, float(v)) for t, v in moves.history)
+    thread.join()
+    solver, status = whole["solver"], whole["status"]
+    has_bound = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    bound = solver.BestObjectiveBound() if has_bound else None
+    if has_bound and solver.ObjectiveValue() <= value:
+        return solver, status, None
+    return solver, status, _Improved(plan, value, bound)
+
+
 def _chosen(solver, xs: list) -> int:
     for i, x in enumerate(xs):
         if solver.Value(x):
@@ -159,15 +203,27 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     start_plan = (add_hint(ctx, hint, ss.seed, share) if hint else None) \
         or add_hint(ctx, greedy, ss.seed, share)
     left = max(ss.time_limit - (time.perf_counter() - started), 0.01)
-    solver, status, seconds = run_solver(ctx, SolverSettings(left, ss.seed, ss.workers))
+    progress: list[tuple[float, float]] = []
+    if start_plan is not None and len(ctx.choices) >= LARGE_PROGRAMME and ss.workers > 1:
+        solver, status, better = _search_large(ctx, ss, start_plan, left, progress)
+    else:
+        solver, status, _ = run_solver(ctx, SolverSettings(left, ss.seed, ss.workers))
+        better = None
     seconds = time.perf_counter() - started
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     answer = solver
+    if better is not None:
+        # The plan improved a few series at a time beats the whole model's best.
+        answer, status, found = better, cp_model.FEASIBLE, True
+        if better.bound is not None and better.bound >= better.value:
+            status = cp_model.OPTIMAL
     if not found and status != cp_model.INFEASIBLE and start_plan is not None:
         # The search found nothing better in time: the completed starting plan is still whole
         # and valid, so it is returned (and said to be unproven) rather than nothing.
         answer, status, found = _Assignment(start_plan), cp_model.FEASIBLE, True
-    placements = extract(ctx, answer, status)
+    placements = extract(ctx, answer, status) if not isinstance(answer, _Improved) else [
+        scheduled_placement(ctx, c, *answer.plan[c.key]) if c.key in answer.plan else Placement(c.occ, "unscheduled")
+        for c in ctx.choices]
     if (not found and status != cp_model.INFEASIBLE and greedy
             and not any(c.fixed for c in ctx.choices)):
         # Too little time even to complete the starting plan: the greedy placement keeps every
@@ -190,6 +246,7 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
         best_bound=answer.BestObjectiveBound() if found else None,
         solve_seconds=seconds,
         warnings=list(ds.warnings),
+        progress=progress,
     )
     annotate(ds, result, ctx)
     if not found and status != cp_model.INFEASIBLE:
