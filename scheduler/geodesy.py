@@ -10,7 +10,6 @@ not converge.
 from __future__ import annotations
 
 import numpy as np
-from geopy.distance import geodesic
 
 A = 6378137.0
 F = 1 / 298.257223563
@@ -54,6 +53,11 @@ def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         metres = B * big_a * (sigma - delta)
     metres = np.where(sin_sigma == 0, 0.0, metres)
     km = metres / 1000.0
-    for i, j in zip(*np.nonzero(~converged | ~np.isfinite(km)), strict=True):
-        km[i, j] = geodesic(tuple(a[i]), tuple(b[j])).km
+    stuck = np.nonzero(~converged | ~np.isfinite(km))
+    if len(stuck[0]):
+        # imported here: geopy brings in its geocoders and requests (0.15 s), rarely needed
+        from geopy.distance import geodesic
+
+        for i, j in zip(*stuck, strict=True):
+            km[i, j] = geodesic(tuple(a[i]), tuple(b[j])).km
     return km
