@@ -114,6 +114,8 @@ class ModelContext:
             self.choices.append(Choice(occ, m, occ.planned.days(), self._time_grid(m), self._venue_ids(m)))
         self.by_key = {c.key: c for c in self.choices}
         self._closed: tuple[np.ndarray, date] | None = None
+        # rules this model leaves out (solve.PAIRWISE_CLASHES): its solutions are then not plans
+        self.relaxed: tuple[str, ...] = ()
         # (rule, meeting, value) -> verdict: shared by a series, and by models of the same data
         self.verdicts: dict[tuple, str | None] = {} if verdicts is None else verdicts
 

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from . import constraints
 from .calendar import SchoolCalendar, occurrences
 from .domain import Dataset, DateRange, Occurrence, Placement, Plan
-from .hint import add_hint, greedy_hint
+from .hint import add_hint, greedy_hint, release_memory
 from .improve import improve, objective_value
 from .model import Choice, ModelContext, Options, build, light_presolve, objective, solve_within
 from .travel import Travel
@@ -33,12 +33,23 @@ def solver_settings(ds: Dataset, time_limit: float | None = None, seed: int | No
 
 def build_context(ds: Dataset, planning: DateRange, occs: list[Occurrence] | None = None,
                   options: Options | None = None, travel: Travel | None = None,
-                  cal: SchoolCalendar | None = None) -> ModelContext:
+                  cal: SchoolCalendar | None = None, leave_out: tuple[str, ...] = ()) -> ModelContext:
+    """Build the model; rule units named in `leave_out` are not added (see PAIRWISE_CLASHES)."""
     occs = occurrences(ds, planning) if occs is None else occs
     ctx = ModelContext(ds, planning, occs, options, travel=travel, cal=cal)
-    build(ctx, constraints.RULE_UNITS, constraints.FILTERS)
+    build(ctx, [(name, unit) for name, unit in constraints.RULE_UNITS if name not in leave_out],
+          constraints.FILTERS)
+    ctx.relaxed = tuple(leave_out)
     ctx.model.Minimize(objective(ctx))
     return ctx
+
+
+# A large programme's whole model leaves these out: they price nothing (so the objective of any
+# plan is the same with or without them), they hardly move the LP bound, and at 1,500
+# occurrences they are half the model. Its optimum is then a valid lower bound, but its
+# solutions are not plans: plans come only from the starting plan and improve.py, whose small
+# models keep every rule (benchmarks/RESULTS.md).
+PAIRWISE_CLASHES = ("venue_clash", "attendee_clash")
 
 
 SUBSOLVERS = ("core", "max_lp")
@@ -130,7 +141,10 @@ class _Improved:
 
 def _search_large(ctx: ModelContext, ss: SolverSettings, start_values: list[int], left: float,
                   progress: list[tuple[float, float]]) -> tuple[cp_model.CpSolver, int, _Improved | None]:
-    """The whole model proves a bound in a thread while improve.py betters the starting plan."""
+    """The whole model proves a bound in a thread while improve.py betters the starting plan.
+
+    A whole model built without some rules (`ctx.relaxed`) gives only its bound.
+    """
     started = time.perf_counter()
     deadline = started + left
     whole: dict[str, object] = {}
@@ -145,14 +159,16 @@ def _search_large(ctx: ModelContext, ss: SolverSettings, start_values: list[int]
             for c in ctx.choices if start.Value(c.placed)}
     value = objective_value(ctx.model, start_values)
     progress.append((0.0, float(value)))
-    # stop early once the whole model is solved (proven optimal, or out of time)
-    plan, value, moves = improve(ctx, plan, value, deadline, ss.seed, stop=lambda: not thread.is_alive())
+    # Stop early once the whole model is solved (proven optimal, or out of time), unless it is
+    # a relaxation: then only its bound is known, and the plan can still improve.
+    plan, value, moves = improve(ctx, plan, value, deadline, ss.seed,
+                                 stop=lambda: not ctx.relaxed and not thread.is_alive())
     progress.extend((t - started, float(v)) for t, v in moves.history)
     thread.join()
     solver, status = whole["solver"], whole["status"]
     has_bound = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     bound = solver.BestObjectiveBound() if has_bound else None
-    if has_bound and solver.ObjectiveValue() <= value:
+    if has_bound and not ctx.relaxed and solver.ObjectiveValue() <= value:
         return solver, status, None
     return solver, status, _Improved(plan, value, bound)
 
@@ -180,7 +196,9 @@ def plan(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit: 
     options = options or Options()
     options.strict = options.strict or strict
     ss = solver_settings(ds, time_limit, seed)
-    ctx = build_context(ds, planning, occs, options)
+    occs = occurrences(ds, planning) if occs is None else occs
+    large = len(occs) >= LARGE_PROGRAMME and ss.workers > 1 and options.only is None
+    ctx = build_context(ds, planning, occs, options, leave_out=PAIRWISE_CLASHES if large else ())
     return solve_context(ds, ctx, ss)
 
 
@@ -202,10 +220,16 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     greedy = greedy_hint(ctx)
     start_plan = (add_hint(ctx, hint, ss.seed, share) if hint else None) \
         or add_hint(ctx, greedy, ss.seed, share)
+    if len(ctx.choices) >= LARGE_PROGRAMME:
+        release_memory()  # the completed copy: a large model's peak is its search
     left = max(ss.time_limit - (time.perf_counter() - started), 0.01)
     progress: list[tuple[float, float]] = []
     if start_plan is not None and len(ctx.choices) >= LARGE_PROGRAMME and ss.workers > 1:
         solver, status, better = _search_large(ctx, ss, start_plan, left, progress)
+    elif ctx.relaxed:
+        # No starting plan in time, and this model's own solutions are not plans: the greedy
+        # placement below is returned.
+        solver, status, better = _Assignment([]), cp_model.UNKNOWN, None
     else:
         solver, status, _ = run_solver(ctx, SolverSettings(left, ss.seed, ss.workers))
         better = None
