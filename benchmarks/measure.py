@@ -78,8 +78,14 @@ def _install_recorder() -> None:
         progress = _Progress(PHASE[-1])
         progress.model = model
         SOLVES.append(progress)
-        self.best_bound_callback = lambda bound: progress.bounds.append(
-            (time.perf_counter() - progress.started, float(bound)))
+        engine_callback = self.best_bound_callback  # the engine may watch the bound too
+
+        def on_bound(bound: float) -> None:
+            progress.bounds.append((time.perf_counter() - progress.started, float(bound)))
+            if engine_callback is not None:
+                engine_callback(bound)
+
+        self.best_bound_callback = on_bound
         progress.started = time.perf_counter()
         return original(self, model, solution_callback or _Recorder(progress))
 

@@ -49,8 +49,9 @@ def objective_value(model: cp_model.CpModel, values: list[int]) -> int:
 
 
 def improve(ctx: ModelContext, plan: dict[Key, Slot], value: int, deadline: float, seed: int,
-            stop: Callable[[], bool] = lambda: False) -> tuple[dict[Key, Slot], int, Progress]:
-    """Re-solve neighbourhoods of `plan` (worth `value`) until `deadline` (time.perf_counter)."""
+            stop: Callable[[int], bool] = lambda value: False) -> tuple[dict[Key, Slot], int, Progress]:
+    """Re-solve neighbourhoods of `plan` (worth `value`) until `deadline` (time.perf_counter),
+    until `stop(value)` says so, or until a whole round of them is proven to have nothing better."""
     plan = dict(plan)
     progress = Progress()
     series = sorted({c.occ.meeting_id for c in ctx.choices
@@ -61,7 +62,7 @@ def improve(ctx: ModelContext, plan: dict[Key, Slot], value: int, deadline: floa
     links = _series_links(ctx)
     order: list[str] = []
     settled = 0  # neighbourhoods in a row proven to have nothing better
-    while time.perf_counter() < deadline - 0.2 and not stop() and settled < len(series):
+    while time.perf_counter() < deadline - 0.2 and not stop(value) and settled < len(series):
         if not order:
             order = _by_trouble(ctx, plan, series, rng)
         free = _neighbourhood(ctx, order.pop(), links, rng)

@@ -59,9 +59,9 @@ SUBSOLVERS = ("core", "max_lp")
 LARGE_PROGRAMME = 600
 
 
-def run_solver(ctx: ModelContext, ss: SolverSettings,
-               subsolvers: tuple[str, ...] = SUBSOLVERS) -> tuple[cp_model.CpSolver, int, float]:
-    solver = cp_model.CpSolver()
+def run_solver(ctx: ModelContext, ss: SolverSettings, subsolvers: tuple[str, ...] = SUBSOLVERS,
+               solver: cp_model.CpSolver | None = None) -> tuple[cp_model.CpSolver, int, float]:
+    solver = solver or cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(ss.time_limit, 0.01)
     p.random_seed = ss.seed
@@ -148,9 +148,20 @@ def _search_large(ctx: ModelContext, ss: SolverSettings, start_values: list[int]
     started = time.perf_counter()
     deadline = started + left
     whole: dict[str, object] = {}
+    bound_now: list[float] = []
+    solver = cp_model.CpSolver()
+    solver.best_bound_callback = bound_now.append
 
     def prove() -> None:
-        whole["solver"], whole["status"], _ = run_solver(ctx, SolverSettings(left, ss.seed, 1), ("max_lp",))
+        whole["solver"], whole["status"], _ = run_solver(ctx, SolverSettings(left, ss.seed, 1), ("max_lp",),
+                                                         solver=solver)
+
+    def stop(value: int) -> bool:
+        if bound_now and value <= bound_now[-1] + 0.5:
+            return True  # proven optimal: the plan meets the bound
+        # once the whole model is solved (proven, or out of time) nothing is left to find, unless
+        # it is a relaxation: then only its bound is known, and the plan can still improve
+        return not ctx.relaxed and not thread.is_alive()
 
     thread = threading.Thread(target=prove, name="whole-model", daemon=True)
     thread.start()
@@ -159,17 +170,18 @@ def _search_large(ctx: ModelContext, ss: SolverSettings, start_values: list[int]
             for c in ctx.choices if start.Value(c.placed)}
     value = objective_value(ctx.model, start_values)
     progress.append((0.0, float(value)))
-    # Stop early once the whole model is solved (proven optimal, or out of time), unless it is
-    # a relaxation: then only its bound is known, and the plan can still improve.
-    plan, value, moves = improve(ctx, plan, value, deadline, ss.seed,
-                                 stop=lambda: not ctx.relaxed and not thread.is_alive())
+    plan, value, moves = improve(ctx, plan, value, deadline, ss.seed, stop=stop)
     progress.extend((t - started, float(v)) for t, v in moves.history)
+    if bound_now and value <= bound_now[-1] + 0.5:
+        solver.StopSearch()
     thread.join()
     solver, status = whole["solver"], whole["status"]
     has_bound = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     bound = solver.BestObjectiveBound() if has_bound else None
     if has_bound and not ctx.relaxed and solver.ObjectiveValue() <= value:
         return solver, status, None
+    if bound is not None:
+        bound = min(bound, float(value))  # a relaxation's LP bound may pass the optimum by rounding
     return solver, status, _Improved(plan, value, bound)
 
 
@@ -239,7 +251,7 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     if better is not None:
         # The plan improved a few series at a time beats the whole model's best.
         answer, status, found = better, cp_model.FEASIBLE, True
-        if better.bound is not None and better.bound >= better.value:
+        if better.bound is not None and better.bound >= better.value - 0.5:  # integral objective
             status = cp_model.OPTIMAL
     if not found and status != cp_model.INFEASIBLE and start_plan is not None:
         # The search found nothing better in time: the completed starting plan is still whole
