@@ -147,7 +147,7 @@ def progress(r: dict) -> list[tuple[float, float | None, float | None]]:
 def improvements(r: dict) -> list[tuple[float, float]]:
     """(seconds since the search began, objective) of each better plan: CP-SAT's solutions and
     improve.py's accepted moves (its first entry is the starting plan, not an improvement)."""
-    events = [(t, obj) for t, obj, _b in r.get("solutions", [])] + list(r.get("progress", [])[1:])
+    events = [(t, obj) for t, obj, _b in r.get("solutions", [])] + [(t, obj) for t, obj in r.get("progress", [])[1:]]
     return sorted(events)
 
 
