@@ -214,6 +214,8 @@ def run(args) -> dict:
     out["other_solves"] = {p.phase: len(p.solutions) for p in SOLVES if p.phase != "solve"}
     out["improve_solves"] = sum(1 for p in SOLVES if p.phase == "solve" and p.model is not ctx.model)
     out["progress"] = getattr(plan, "progress", [])  # engines before improve.py have none
+    # the whole model left rules out (large programmes): its solutions are not plans, only its bound counts
+    out["whole_model_relaxed"] = bool(getattr(ctx, "relaxed", ()))
     # The engine's starting plan: CP-SAT completes the greedy hint before the search (in the
     # hint phase); when that succeeds a whole plan exists from the end of that phase on.
     hint_sols = [s for p in SOLVES if p.phase == "hint" for s in p.solutions]

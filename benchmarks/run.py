@@ -128,7 +128,8 @@ def instance_summary(made: dict) -> dict:
 # -- the progress of a solve ----------------------------------------------------------------------
 def progress(r: dict) -> list[tuple[float, float | None, float | None]]:
     """(seconds since Solve began, best objective so far, best bound so far) at every event."""
-    events = [(t, obj, b) for t, obj, b in r.get("solutions", [])] + [(t, None, b) for t, b in r.get("bounds", [])]
+    events = [(t, None if r.get("whole_model_relaxed") else obj, b) for t, obj, b in r.get("solutions", [])]
+    events += [(t, None, b) for t, b in r.get("bounds", [])]
     # plans bettered a few series at a time (improve.py, large programmes), timed the same way
     events += [(t, obj, None) for t, obj in r.get("progress", [])]
     if r.get("hint_objective") is not None:
@@ -147,8 +148,9 @@ def progress(r: dict) -> list[tuple[float, float | None, float | None]]:
 def improvements(r: dict) -> list[tuple[float, float]]:
     """(seconds since the search began, objective) of each better plan: CP-SAT's solutions and
     improve.py's accepted moves (its first entry is the starting plan, not an improvement)."""
-    events = [(t, obj) for t, obj, _b in r.get("solutions", [])] + [(t, obj) for t, obj in r.get("progress", [])[1:]]
-    return sorted(events)
+    # a relaxed whole model (large programmes) gives only its bound: its solutions are not plans
+    cpsat = [] if r.get("whole_model_relaxed") else [(t, obj) for t, obj, _b in r.get("solutions", [])]
+    return sorted(cpsat + [(t, obj) for t, obj in r.get("progress", [])[1:]])
 
 
 def gap(obj: float | None, bound: float | None, constant: float = 0.0) -> float | None:
