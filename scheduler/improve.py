@@ -147,10 +147,10 @@ def _move(ctx: ModelContext, plan: dict[Key, Slot], free: set[Key], seed: int,
           deadline: float) -> tuple[int, dict[Key, Slot], bool]:
     """Solve `free` around the rest of the plan: the gain (0 if none), the new placements, and
     whether the small model was solved to optimality."""
-    locked, busy = _touching(ctx, plan, free)
-    for c in ctx.choices:  # what the whole model fixes stays fixed
-        if c.fixed and c.key in plan:
-            locked[c.key] = plan[c.key]
+    series = {key[0] for key in free}
+    # a fixed occurrence (schedule whatif) of a free series stays put, and its series counts it
+    fixed = {c.key for c in ctx.choices if c.fixed and c.key in plan and c.occ.meeting_id in series}
+    locked, busy = _touching(ctx, plan, free, fixed)
     keys = free | set(locked)
     floor, worst_floor = _travel_outside(ctx, plan, keys)
     options = replace(ctx.options, only=keys, lock={**ctx.options.lock, **locked},
@@ -190,15 +190,17 @@ def _one(solver: cp_model.CpSolver, xs: list) -> int:
     return next(i for i, x in enumerate(xs) if solver.Value(x))
 
 
-def _touching(ctx: ModelContext, plan: dict[Key, Slot], free: set[Key]) -> tuple[dict[Key, Slot], dict]:
+def _touching(ctx: ModelContext, plan: dict[Key, Slot], free: set[Key],
+              keep: set[Key]) -> tuple[dict[Key, Slot], dict]:
     """What a free occurrence could meet on a day it could use: placed occurrences with the same
-    people (locked, so travel between them is checked), and bookings of the same venues."""
+    people (locked, so travel between them is checked), and bookings of the same venues. The
+    occurrences in `keep` are locked in any case."""
     by_day: dict[date, list[Key]] = {}
     for key, slot in plan.items():
         if key not in free:
             by_day.setdefault(slot[0], []).append(key)
     people_of = {key: set(ctx.by_key[key].meeting.everyone) for key in free}
-    locked: dict[Key, Slot] = {}
+    locked: dict[Key, Slot] = {key: plan[key] for key in sorted(keep)}
     near: set[Key] = set()  # placed at a venue a free occurrence could use, on a day it could use
     for key in free:
         c = ctx.by_key[key]

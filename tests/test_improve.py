@@ -23,9 +23,9 @@ from scheduler.validate import check
 PLANNING = DateRange(PLAN_FROM, date(2027, 3, 31))
 
 
-def whole_value(ds, planning, placements, strict: bool) -> int:
+def whole_value(ds, planning, placements, strict: bool, lock=None) -> int:
     """The whole model's objective for a finished plan, found by fixing it and solving."""
-    ctx = solve.build_context(ds, planning, options=Options(strict=strict))
+    ctx = solve.build_context(ds, planning, options=Options(strict=strict, lock=dict(lock or {})))
     fixed = {(p.occurrence.meeting_id, p.occurrence.number): (p.day, p.start, p.venue_id)
              for p in placements if p.scheduled}
     values = add_hint(ctx, fixed, 0, 30)
@@ -102,6 +102,27 @@ def test_travel_elsewhere_in_the_plan_is_carried_into_each_small_model(tmp_path,
     assert plan[("A", 1)][2] == "V1" and progress.improved >= 1
     placements = [solve.scheduled_placement(ctx, c, *plan[c.key]) for c in ctx.choices]
     assert after == whole_value(ds, PLANNING, placements, strict=False)
+
+
+def test_a_locked_occurrence_stays_and_still_counts_for_its_series(tmp_path):
+    """As in schedule whatif: January is locked at Horsham Hall. February is also there, so the
+    series repeats its venue; improving moves February, never January."""
+    meetings = [{"meeting_id": "S", "title": "Steering", "attendees": "PC1;PR1", "duration_minutes": "60",
+                 "recurrence": "monthly", "window_start": "2027-01-04", "window_end": "2027-02-26",
+                 "chair": "PR1"}]
+    ds = load.load(make_data(tmp_path / "d", meetings=meetings))
+    january = (date(2027, 1, 12), 11 * 60, "V1")
+    lock = {("S", 1): january}
+    ctx = solve.build_context(ds, PLANNING, options=Options(lock=dict(lock)))
+    start = {("S", 1): january, ("S", 2): (date(2027, 2, 9), 11 * 60, "V1")}
+    value = objective_value(ctx.model, add_hint(ctx, start))
+
+    plan, after, progress = improve(ctx, start, value, time.perf_counter() + 30, seed=0)
+
+    assert plan[("S", 1)] == january
+    assert plan[("S", 2)][2] == "V2" and progress.improved >= 1
+    placements = [solve.scheduled_placement(ctx, c, *plan[c.key]) for c in ctx.choices]
+    assert after == whole_value(ds, PLANNING, placements, strict=False, lock=lock)
 
 
 def _on(solver, xs) -> int:
