@@ -179,3 +179,10 @@ def test_plans_bettered_a_few_series_at_a_time_are_valid_and_truly_priced(tmp_pa
     plan, ds = plan_and_check(tmp_path_factory, prog, strict, time_limit=3)
     if plan.objective is not None and plan.scheduled:
         assert round(plan.objective) == whole_value(ds, plan.planning, plan.placements, strict)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(programme(), st.booleans())
+def test_a_large_programme_cut_short_still_keeps_every_hard_rule(tmp_path_factory, large_path, prog, strict):
+    """With almost no time the relaxed whole model's own answer must never stand in for a plan."""
+    plan_and_check(tmp_path_factory, prog, strict, time_limit=0.001)
