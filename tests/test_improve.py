@@ -33,23 +33,25 @@ def whole_value(ds, planning, placements, strict: bool, lock=None) -> int:
     return objective_value(ctx.model, values)
 
 
-def test_objective_value_agrees_with_cp_sat(tmp_path):
+def solved_base(tmp_path):
+    """The base instance's whole model, solved to optimality."""
     ds = load.load(make_data(tmp_path / "d"))
     ctx = solve.build_context(ds, PLANNING)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     assert solver.Solve(ctx.model) == cp_model.OPTIMAL
+    return ctx, solver
+
+
+def test_objective_value_agrees_with_cp_sat(tmp_path):
+    ctx, solver = solved_base(tmp_path)
     values = list(solver.ResponseProto().solution)
     assert objective_value(ctx.model, values) == round(solver.ObjectiveValue())
 
 
 def test_a_meeting_placed_far_from_its_families_is_moved_nearer(tmp_path):
     """The parent carer lives in Horsham (RH12): the board belongs at Horsham Hall (V1)."""
-    ds = load.load(make_data(tmp_path / "d"))
-    ctx = solve.build_context(ds, PLANNING)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    assert solver.Solve(ctx.model) == cp_model.OPTIMAL
+    ctx, solver = solved_base(tmp_path)
     optimum = round(solver.ObjectiveValue())
     far = {("B", 1): (date(2027, 1, 12), 11 * 60, "V2")}
     start = objective_value(ctx.model, add_hint(ctx, far))
@@ -63,11 +65,7 @@ def test_a_meeting_placed_far_from_its_families_is_moved_nearer(tmp_path):
 
 
 def test_a_plan_with_nothing_to_gain_is_left_as_it_is(tmp_path):
-    ds = load.load(make_data(tmp_path / "d"))
-    ctx = solve.build_context(ds, PLANNING)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    assert solver.Solve(ctx.model) == cp_model.OPTIMAL
+    ctx, solver = solved_base(tmp_path)
     c = ctx.choices[0]
     best = {c.key: (c.days[_on(solver, c.x_day)], c.times[_on(solver, c.x_time)], c.venues[_on(solver, c.y)])}
     value = round(solver.ObjectiveValue())
