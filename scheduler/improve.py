@@ -54,8 +54,11 @@ def improve(ctx: ModelContext, plan: dict[Key, Slot], value: int, deadline: floa
     until `stop(value)` says so, or until a whole round of them is proven to have nothing better."""
     plan = dict(plan)
     progress = Progress()
-    series = sorted({c.occ.meeting_id for c in ctx.choices
-                     if not c.fixed and c.days and c.times and c.venues})
+    by_series: dict[str, list[Key]] = {}  # what each series has free to move
+    for c in ctx.choices:
+        if not c.fixed and c.days and c.times and c.venues:
+            by_series.setdefault(c.occ.meeting_id, []).append(c.key)
+    series = sorted(by_series)
     if not series:
         return plan, value, progress
     rng = random.Random(seed)
@@ -65,7 +68,7 @@ def improve(ctx: ModelContext, plan: dict[Key, Slot], value: int, deadline: floa
     while time.perf_counter() < deadline - 0.2 and not stop(value) and settled < len(series):
         if not order:
             order = _by_trouble(ctx, plan, series, rng)
-        free = _neighbourhood(ctx, order.pop(), links, rng)
+        free = _neighbourhood(by_series, order.pop(), links, rng)
         gain, moved, proven = _move(ctx, plan, free, seed, deadline)
         progress.moves += 1
         settled = settled + 1 if proven and gain == 0 else 0
@@ -123,12 +126,9 @@ def _series_links(ctx: ModelContext) -> dict[str, list[str]]:
     return {mid: sorted(other) for mid, other in links.items()}
 
 
-def _neighbourhood(ctx: ModelContext, start: str, links: dict[str, list[str]], rng: random.Random) -> set[Key]:
+def _neighbourhood(by_series: dict[str, list[Key]], start: str, links: dict[str, list[str]],
+                   rng: random.Random) -> set[Key]:
     """A series, those sharing people with it, and random others up to the neighbourhood size."""
-    by_series: dict[str, list[Key]] = {}
-    for c in ctx.choices:
-        if not c.fixed and c.days and c.times and c.venues:
-            by_series.setdefault(c.occ.meeting_id, []).append(c.key)
     chosen = [start]
     frontier = [m for m in links.get(start, []) if m in by_series]
     rng.shuffle(frontier)
