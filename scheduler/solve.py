@@ -68,6 +68,9 @@ def run_solver(ctx: ModelContext, ss: SolverSettings, subsolvers: tuple[str, ...
     p.num_workers = max(ss.workers, 1)
     # Interleaved search keeps several workers but makes the result depend only on the inputs.
     p.interleave_search = ss.workers > 1
+    # One task per worker in each batch: with CP-SAT's default batch a search that is already
+    # proven still waits for the batch's other tasks (0.4 s of the bundled example's 0.6 s).
+    p.interleave_batch_size = max(ss.workers, 1)
     light_presolve(p)
     if ss.workers > 1 or len(subsolvers) == 1:
         # Core-based search proves these objectives (many small weighted compromises) fastest;
