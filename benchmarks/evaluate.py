@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from scheduler.domain import Dataset, DateRange, Placement
-from scheduler.model import UNPLACED_WEIGHT
-from scheduler.travel import Travel
-from scheduler.validate import check, relaxed_rules
+from scheduler.core.domain import Dataset, DateRange, Placement
+from scheduler.engine.validate import check, relaxed_rules
+from scheduler.model.context import UNPLACED_WEIGHT
+from scheduler.world.travel import Travel
 
 
 @dataclass

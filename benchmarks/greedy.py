@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scheduler import facts
-from scheduler.calendar import calendar_for, occurrences
-from scheduler.domain import Dataset, DateRange, Meeting, Occurrence, Placement
-from scheduler.travel import Travel
+from scheduler.core.domain import Dataset, DateRange, Meeting, Occurrence, Placement
+from scheduler.world import facts
+from scheduler.world.calendar import calendar_for, occurrences
+from scheduler.world.travel import Travel
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Greedy:
 
     # -- rule settings ------------------------------------------------------------------------
     def hard(self, rule: str) -> bool:
-        from scheduler.rulebook import TIME_RULES
+        from scheduler.rules.rulebook import TIME_RULES
 
         if self.strict and rule in TIME_RULES:
             return True

@@ -6,11 +6,11 @@
 The engine runs exactly as `schedule propose` runs it: scheduler.api.propose, then
 scheduler.present.write_all into a temporary folder. Its phases are timed (time.perf_counter)
 by wrapping, in this process only, the functions that solve.plan() calls:
-  load      scheduler.load.load (as api.load)
-  build     scheduler.solve.build_context (the engine's filters, variables and rule units)
+  load      scheduler.inputs.load.load (as api.load)
+  build     scheduler.engine.solve.build_context (the engine's filters, variables and rule units)
   hint      solve.greedy_hint + solve.add_hint (the engine's starting plan, if it has one)
-  solve     scheduler.solve.run_solver (CP-SAT, the engine's own parameters)
-  annotate  scheduler.solve.extract + explain.annotate (validate.check of the plan)
+  solve     scheduler.engine.solve.run_solver (CP-SAT, the engine's own parameters)
+  annotate  scheduler.engine.solve.extract + explain.annotate (validate.check of the plan)
   write     scheduler.present.write_all (proposals.csv, calendars, report), or proposals.csv
             alone while export_ics / report do not exist yet
 Peak memory is resource.getrusage(RUSAGE_SELF).ru_maxrss read right after the engine's phases
@@ -136,15 +136,17 @@ def _top(profile: cProfile.Profile, n: int = 25) -> list[dict]:
 def run(args) -> dict:
     out: dict = {"data": str(args.data), "ok": False}
     t_import = time.perf_counter()
-    from scheduler import api, explain, solve
-    from scheduler.calendar import occurrences
-    from scheduler.model import UNPLACED_WEIGHT
+    from scheduler import api
+    from scheduler.engine import solve
+    from scheduler.explain import explainer as explain
+    from scheduler.model.context import UNPLACED_WEIGHT
+    from scheduler.world.calendar import occurrences
 
     out["import_s"] = time.perf_counter() - t_import
     out["rss_after_import_mb"] = rss_mb()
     start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     if args.load_only:
-        from scheduler.load import load
+        from scheduler.inputs.load import load
 
         t0 = time.perf_counter()
         ds = load(args.data)
@@ -248,8 +250,8 @@ def run(args) -> dict:
 
 def _mip(ctx, ds, planning, time_limit: float, score) -> dict:
     from benchmarks import mip
-    from scheduler.domain import Placement
-    from scheduler.solve import scheduled_placement
+    from scheduler.core.domain import Placement
+    from scheduler.engine.solve import scheduled_placement
 
     refused = _mip_guard(ctx)
     if refused is not None:
@@ -286,15 +288,15 @@ def _mip_guard(ctx) -> str | None:
 
 
 def _write(ds, plan) -> str:
-    from scheduler.output import write_outputs
+    from scheduler.outputs.write import write_outputs
     from scheduler.present import write_all
 
-    have = all(importlib.util.find_spec(m) is not None for m in ("scheduler.export_ics", "scheduler.report"))
+    have = all(importlib.util.find_spec(m) is not None for m in ("scheduler.outputs.export_ics", "scheduler.outputs.report"))
     with tempfile.TemporaryDirectory(prefix="bench-out-") as tmp:
         if have:
             write_all(Path(tmp) / "out", ds, plan)
             return "write_all"
-        from scheduler.export_csv import write_proposals
+        from scheduler.outputs.export_csv import write_proposals
 
         write_outputs(Path(tmp) / "out", lambda stage: write_proposals(stage / "proposals.csv", ds, plan))
         return "proposals_only"

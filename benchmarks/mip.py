@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from scheduler import constraints, facts
-from scheduler.domain import MINUTES_PER_DAY
-from scheduler.model import UNPLACED_WEIGHT, Choice, ModelContext
+from scheduler.core.domain import MINUTES_PER_DAY
+from scheduler.engine import constraints
+from scheduler.model.context import UNPLACED_WEIGHT, Choice, ModelContext
+from scheduler.world import facts
 
 INF = highspy.kHighsInf
 

@@ -295,7 +295,7 @@ def write_results(path: Path, meta: dict, runs: list[dict], big: dict | None, pr
     L.append("")
     writes = {r.get("write_mode") for r in runs if r.get("ok")}
     if "proposals_only" in writes:
-        L.append("`write` timed proposals.csv only: scheduler.export_ics / scheduler.report were not there yet.")
+        L.append("`write` timed proposals.csv only: scheduler.outputs.export_ics / scheduler.outputs.report were not there yet.")
     else:
         L.append("`write` is present.write_all: proposals.csv, programme.ics, invites/ and report.html.")
     L.append("")
@@ -386,7 +386,7 @@ def write_results(path: Path, meta: dict, runs: list[dict], big: dict | None, pr
         L.append("## Loading at scale (issue 8)")
         L.append("")
         if big.get("ok"):
-            L.append(f"`scheduler.load.load` on {big['counts']['participants']:,} participants, "
+            L.append(f"`scheduler.inputs.load.load` on {big['counts']['participants']:,} participants, "
                      f"{big['counts']['venues']:,} venues and {big['counts']['series']} series "
                      f"({big['occurrences']:,} occurrences): **{big['load_s']:.2f} s**, peak memory "
                      f"**{big['rss_engine_mb']:.0f} MB** (the process after importing the engine: "

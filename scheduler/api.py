@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .calendar import default_planning
-from .domain import Dataset, DateRange, Plan
-from .errors import DataError, Problem
-from .load import load
-from .solve import plan as solve_plan
+from scheduler.core.domain import Dataset, DateRange, Plan
+from scheduler.core.errors import DataError, Problem
+from scheduler.engine.solve import plan as solve_plan
+from scheduler.inputs.load import load
+from scheduler.world.calendar import default_planning
 
 LONDON = ZoneInfo("Europe/London")
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .errors import DataError
+from scheduler.core.errors import DataError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -68,8 +68,8 @@ def main() -> None:
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Solver seed (default 0).")
 def propose(data, out, start, end, strict, time_limit, seed) -> None:
     """Plan every meeting in a slot and a venue, and write the outputs."""
-    from . import api
-    from .present import print_plan, write_all
+    from scheduler import api
+    from scheduler.present import print_plan, write_all
 
     try:
         result = api.propose(data, start, end, strict=strict, time_limit=time_limit, seed=seed)
@@ -89,13 +89,13 @@ def propose(data, out, start, end, strict, time_limit, seed) -> None:
 @click.option("--strict", is_flag=True, help="Treat the framework's time rules as hard.")
 def check(data, out, start, end, strict) -> None:
     """Check an existing proposals.csv against the data and every rule, without the solver."""
-    from . import api
-    from .errors import Problems
-    from .export_csv import read_proposals
-    from .load import load
-    from .present import print_findings
-    from .validate import check as run_check
-    from .validate import undeclared
+    from scheduler import api
+    from scheduler.core.errors import Problems
+    from scheduler.engine.validate import check as run_check
+    from scheduler.engine.validate import undeclared
+    from scheduler.inputs.load import load
+    from scheduler.outputs.export_csv import read_proposals
+    from scheduler.present import print_findings
 
     try:
         ds = load(data or api.default_data_dir())
@@ -135,7 +135,7 @@ def check(data, out, start, end, strict) -> None:
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Solver seed (default 0).")
 def whatif(baseline, close, add_venues, venues_file, data, start, end, out, replan, time_limit, seed) -> None:
     """Re-plan after a venue change, moving as few meetings as possible, and write the updates."""
-    from . import whatif as what_if
+    from scheduler import whatif as what_if
 
     try:
         result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
@@ -162,11 +162,11 @@ def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
     Without MEETING_ID: every meeting that relaxes a rule or cannot be placed. With it: every
     meeting of that series, with the next-best venue and day. Nothing is written.
     """
-    from . import api
-    from .errors import Problem
-    from .explain import explain_plan, render_text, to_json
-    from .load import load
-    from .solve import plan as solve_plan
+    from scheduler import api
+    from scheduler.core.errors import Problem
+    from scheduler.engine.solve import plan as solve_plan
+    from scheduler.explain.explainer import explain_plan, render_text, to_json
+    from scheduler.inputs.load import load
 
     try:
         ds = load(data or api.default_data_dir())

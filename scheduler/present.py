@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .domain import Dataset, Plan, hhmm
-from .export_csv import sort_key, write_proposals
-from .output import write_outputs
-from .rulebook import BY_NAME
+from scheduler.core.domain import Dataset, Plan, hhmm
+from scheduler.outputs.export_csv import sort_key, write_proposals
+from scheduler.outputs.write import write_outputs
+from scheduler.rules.rulebook import BY_NAME
 
 
 def write_all(out: Path, ds: Dataset, plan: Plan, extra=None, *, changes: list[dict] | None = None,
@@ -25,12 +25,12 @@ def write_all(out: Path, ds: Dataset, plan: Plan, extra=None, *, changes: list[d
 
     def writer(stage: Path) -> None:
         write_proposals(stage / "proposals.csv", ds, plan)
-        from .export_ics import calendar_bytes, programme_calendar, write_calendars
+        from scheduler.outputs.export_ics import calendar_bytes, programme_calendar, write_calendars
         if all_invites:
             write_calendars(stage, ds, plan)
         else:
             (stage / "programme.ics").write_bytes(calendar_bytes(programme_calendar(ds, plan)))
-        from .report import write_report
+        from scheduler.outputs.report import write_report
         write_report(stage / "report.html", ds, plan, changes, what_if_summary=what_if_summary)
         if extra:
             extra(stage)
@@ -40,7 +40,7 @@ def write_all(out: Path, ds: Dataset, plan: Plan, extra=None, *, changes: list[d
 
 def family_totals(ds: Dataset, plan: Plan) -> dict[str, int]:
     """Each family member's yearly travel (one way, per meeting attended)."""
-    from .travel import Travel
+    from scheduler.world.travel import Travel
 
     travel = Travel(ds)
     totals: dict[str, int] = {}
@@ -106,7 +106,7 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
     for w in plan.warnings + stale_access_warnings(ds, plan):
         console.print(f"[yellow]Note:[/] {escape(w)}")
 
-    from .export_ics import uninvitable
+    from scheduler.outputs.export_ics import uninvitable
 
     no_email = uninvitable(ds, plan)
     if no_email:

@@ -36,13 +36,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import constraints
-from .api import default_data_dir, planning_window
-from .calendar import occurrences
-from .domain import Dataset, DateRange, Occurrence, Placement, Plan, Venue
-from .errors import DataError, Problem, Problems
-from .export_csv import read_proposals, sort_key, write_table
-from .export_ics import (
+from scheduler.api import default_data_dir, planning_window
+from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Plan, Venue
+from scheduler.core.errors import DataError, Problem, Problems
+from scheduler.engine import constraints
+from scheduler.engine.solve import SolverSettings, solve_context, solver_settings
+from scheduler.engine.validate import Checker, Finding
+from scheduler.inputs.load import _venues, date_problem, load, read_csv
+from scheduler.inputs.timeparse import MIN_YEAR, parse_date
+from scheduler.model.context import UNPLACED_WEIGHT, ModelContext, Options, build, objective
+from scheduler.outputs.export_csv import read_proposals, sort_key, write_table
+from scheduler.outputs.export_ics import (
     calendar_bytes,
     cancel_calendar,
     clock,
@@ -51,12 +55,8 @@ from .export_ics import (
     long_date,
     papers_calendar,
 )
-from .load import _venues, date_problem, load, read_csv
-from .model import UNPLACED_WEIGHT, ModelContext, Options, build, objective
-from .rulebook import BY_NAME
-from .solve import SolverSettings, solve_context, solver_settings
-from .timeparse import MIN_YEAR, parse_date
-from .validate import Checker, Finding
+from scheduler.rules.rulebook import BY_NAME
+from scheduler.world.calendar import occurrences
 
 CHANGE_COLUMNS = ("meeting_id", "occurrence", "uid", "change", "old_date", "old_start", "old_venue",
                   "new_date", "new_start", "new_venue", "reason", "travel_change_minutes")
@@ -385,7 +385,7 @@ class Metrics:
 
 
 def metrics(ds: Dataset, placements: list[Placement]) -> Metrics:
-    from .present import family_totals
+    from scheduler.present import family_totals
 
     plan = Plan(placements=placements, planning=DateRange(date.min, date.max))
     totals = family_totals(ds, plan)
@@ -745,7 +745,7 @@ def papers_filename(meeting_id: str, number: int) -> str:
 
 def write_whatif(out: Path, r: WhatIfResult) -> None:
     """proposals.csv, changes.csv, programme.ics, invites/ (what moved), cancellations/, report.html."""
-    from .present import write_all
+    from scheduler.present import write_all
 
     ds = r.dataset
 

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from conftest import BASE_MEETINGS, BASE_PEOPLE, BASE_VENUES, make_data
 
 from scheduler.cli import main
-from scheduler.output import OUTPUT_NAMES, STAGING_PREFIX, write_outputs
+from scheduler.outputs.write import OUTPUT_NAMES, STAGING_PREFIX, write_outputs
 
 EPOCH = "1798761600"
 FROM_TO = ("--from", "2027-01-01", "--to", "2027-03-31")
@@ -94,8 +94,8 @@ PAUSED_PROPOSE = """
     import sys, time
     from pathlib import Path
     flag, where = Path(sys.argv[1]), sys.argv[2]
-    import scheduler.export_ics as ics
-    import scheduler.output as output
+    import scheduler.outputs.export_ics as ics
+    import scheduler.outputs.write as output
 
     def pause():
         flag.write_text("here")
@@ -178,7 +178,7 @@ def test_sigkill_between_swaps_leaves_each_file_whole_old_or_new(tmp_path: Path,
 WRITE_LOOP = """
     import sys
     from pathlib import Path
-    from scheduler.output import write_outputs
+    from scheduler.outputs.write import write_outputs
     out, flag = Path(sys.argv[1]), Path(sys.argv[2])
 
     def version(v):
@@ -266,7 +266,7 @@ def test_a_half_swapped_folder_is_put_back_by_the_next_run(tmp_path: Path):
 
 
 def test_replacing_invites_without_the_atomic_exchange_still_works(tmp_path: Path, monkeypatch):
-    import scheduler.output as output
+    import scheduler.outputs.write as output
 
     monkeypatch.setattr(output, "_exchange", lambda a, b: False)
     out = tmp_path / "out"

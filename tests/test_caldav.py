@@ -17,7 +17,12 @@ from caldav import DAVClient, Event
 from conftest import BASE_PEOPLE, BASE_TERMS, PLAN_FROM
 
 from scheduler import api
-from scheduler.export_ics import calendar_bytes, invite_calendar, invite_filename, write_calendars
+from scheduler.outputs.export_ics import (
+    calendar_bytes,
+    invite_calendar,
+    invite_filename,
+    write_calendars,
+)
 
 SETTINGS = """
 [organiser]

@@ -14,16 +14,16 @@ from click.testing import CliRunner
 from conftest import BASE_PEOPLE, BASE_VENUES, PLAN_FROM
 
 from scheduler.api import planning_window
-from scheduler.calendar import occurrences
 from scheduler.cli import main
-from scheduler.domain import Placement
-from scheduler.explain import Explainer, explain_plan
-from scheduler.load import load
-from scheduler.model import Options
-from scheduler.rulebook import RULE_NAMES, TIME_RULES
-from scheduler.solve import plan as solve_plan
-from scheduler.travel import Travel
-from scheduler.validate import check
+from scheduler.core.domain import Placement
+from scheduler.engine.solve import plan as solve_plan
+from scheduler.engine.validate import check
+from scheduler.explain.explainer import Explainer, explain_plan
+from scheduler.inputs.load import load
+from scheduler.model.context import Options
+from scheduler.rules.rulebook import RULE_NAMES, TIME_RULES
+from scheduler.world.calendar import occurrences
+from scheduler.world.travel import Travel
 
 LIMIT = 5.0
 
@@ -423,8 +423,8 @@ def test_propose_writes_the_reason_column(tiny, tmp_path):
 
 
 def test_no_plan_found_says_so_instead_of_explaining(tiny):
-    from scheduler.domain import Plan
-    from scheduler.explain import render_text
+    from scheduler.core.domain import Plan
+    from scheduler.explain.explainer import render_text
 
     folder = tiny()
     ds, window, plan = _plan(folder, PLAN_FROM, False)

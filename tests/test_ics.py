@@ -13,10 +13,10 @@ from conftest import BASE_PEOPLE, BASE_TERMS, BASE_VENUES, PLAN_FROM
 from ical.calendar_stream import IcsCalendarStream
 
 from scheduler import api
-from scheduler.calendar import calendar_for, occurrence_uid, occurrences
-from scheduler.domain import DateRange, Placement, Plan
-from scheduler.export_csv import write_proposals
-from scheduler.export_ics import (
+from scheduler.core.domain import DateRange, Placement, Plan
+from scheduler.inputs.load import load
+from scheduler.outputs.export_csv import write_proposals
+from scheduler.outputs.export_ics import (
     LOCATION_MAX,
     PLACEHOLDER_ORGANISER_EMAIL,
     calendar_bytes,
@@ -27,7 +27,7 @@ from scheduler.export_ics import (
     uninvitable,
     write_calendars,
 )
-from scheduler.load import load
+from scheduler.world.calendar import calendar_for, occurrence_uid, occurrences
 
 LONDON = ZoneInfo("Europe/London")
 EVERYTHING = DateRange(date(2000, 1, 1), date(2100, 12, 31))

@@ -12,13 +12,15 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 from test_properties import plan_and_check, programme
 
-from scheduler import api, load, solve
-from scheduler import improve as improve_module
-from scheduler.domain import DateRange, Placement
-from scheduler.hint import add_hint, greedy_hint
-from scheduler.improve import improve, objective_value
-from scheduler.model import Options
-from scheduler.validate import check
+from scheduler import api
+from scheduler.core.domain import DateRange, Placement
+from scheduler.engine import improve as improve_module
+from scheduler.engine import solve
+from scheduler.engine.hint import add_hint, greedy_hint
+from scheduler.engine.improve import improve, objective_value
+from scheduler.engine.validate import check
+from scheduler.inputs import load
+from scheduler.model.context import Options
 
 PLANNING = DateRange(PLAN_FROM, date(2027, 3, 31))
 

@@ -18,7 +18,7 @@ from conftest import BASE_MEETINGS, BASE_PEOPLE, BASE_VENUES, BUNDLED, make_data
 
 from scheduler import api
 from scheduler.cli import main
-from scheduler.rulebook import RULE_NAMES
+from scheduler.rules.rulebook import RULE_NAMES
 
 EXAMPLE_FROM = date(2026, 12, 1)
 
@@ -135,7 +135,7 @@ def _large(folder: Path, people: int, venues: int) -> Path:
 
 MEASURE = """
 import resource, sys
-from scheduler.load import load
+from scheduler.inputs.load import load
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 ds = load(sys.argv[1])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

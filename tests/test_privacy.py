@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from conftest import BASE_MEETINGS, BASE_PEOPLE, BASE_VENUES, BUNDLED, make_data
 
 from scheduler.cli import main
-from scheduler.domain import FEATURE_LABELS
+from scheduler.core.domain import FEATURE_LABELS
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1798761600"}
 PEOPLE_COLUMNS = ["participant_id", "name", "role", "email", "home_postcode", "latitude", "longitude",

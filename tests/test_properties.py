@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler import api
-from scheduler.calendar import occurrences
-from scheduler.domain import FEATURES
-from scheduler.validate import check, undeclared
+from scheduler.core.domain import FEATURES
+from scheduler.engine.validate import check, undeclared
+from scheduler.world.calendar import occurrences
 
 DISTRICTS = ["RH10", "RH12", "RH13", "RH15", "BN11", "BN43", "PO19", "PO22", "RH19", "GU29"]
 SPOTS = [(51.07, -0.32), (51.11, -0.18), (50.82, -0.39), (50.84, -0.78), (50.96, -0.13), (51.13, -0.01)]

@@ -17,8 +17,8 @@ import pytest
 from conftest import BASE_PEOPLE, BASE_VENUES, REPO, make_data
 
 from scheduler import api
+from scheduler.outputs.report import render_report, short_date, write_report
 from scheduler.present import write_all
-from scheduler.report import render_report, short_date, write_report
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 HOSTILE = '<script>alert("x")</script>'

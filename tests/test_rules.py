@@ -8,8 +8,8 @@ import pytest
 from conftest import BASE_PEOPLE, BASE_VENUES, PLAN_FROM
 
 from scheduler import api
-from scheduler.domain import hhmm
-from scheduler.validate import check
+from scheduler.core.domain import hhmm
+from scheduler.engine.validate import check
 
 
 def plan(folder, start=PLAN_FROM, end=date(2027, 3, 31), strict=False):

@@ -8,9 +8,9 @@ import random
 import numpy as np
 from geopy.distance import geodesic
 
-from scheduler.geodesy import distance_km
-from scheduler.load import load
-from scheduler.travel import Travel
+from scheduler.inputs.load import load
+from scheduler.world.geodesy import distance_km
+from scheduler.world.travel import Travel
 
 
 def test_batch_geodesic_agrees_with_geopy_across_the_uk():

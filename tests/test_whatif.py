@@ -18,15 +18,15 @@ from conftest import BASE_VENUES, PLAN_FROM, write_csv
 from test_caldav import client, radicale, read_back, upload  # noqa: F401  (fixtures)
 
 from scheduler import api
-from scheduler.calendar import calendar_for, occurrences
 from scheduler.cli import main
-from scheduler.domain import Placement, Plan
-from scheduler.load import load
+from scheduler.core.domain import Placement, Plan
+from scheduler.engine.solve import family_travel
+from scheduler.engine.validate import check, relaxed_rules
+from scheduler.inputs.load import load
+from scheduler.inputs.timeparse import parse_hhmm
 from scheduler.present import write_all
-from scheduler.solve import family_travel
-from scheduler.timeparse import parse_hhmm
-from scheduler.travel import Travel
-from scheduler.validate import check, relaxed_rules
+from scheduler.world.calendar import calendar_for, occurrences
+from scheduler.world.travel import Travel
 
 FROM = PLAN_FROM.isoformat()
 LIMIT = "5"

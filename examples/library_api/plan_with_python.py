@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from scheduler import api
-from scheduler.domain import hhmm
-from scheduler.validate import check
+from scheduler.core.domain import hhmm
+from scheduler.engine.validate import check
 
 data = Path(__file__).resolve().parents[2] / "data"
 
-# 1. Load and plan. Bad data raises scheduler.errors.DataError listing every problem.
+# 1. Load and plan. Bad data raises scheduler.core.errors.DataError listing every problem.
 result = api.propose(data, start=date(2026, 12, 1), time_limit=30)
 ds, plan = result.dataset, result.plan
 

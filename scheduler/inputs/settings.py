@@ -7,10 +7,10 @@ import re
 import tomllib
 from pathlib import Path
 
-from .domain import RuleSetting, Settings
-from .errors import Problems
-from .rulebook import BY_NAME, RULES
-from .timeparse import parse_hhmm
+from scheduler.core.domain import RuleSetting, Settings
+from scheduler.core.errors import Problems
+from scheduler.inputs.timeparse import parse_hhmm
+from scheduler.rules.rulebook import BY_NAME, RULES
 
 FILE = "settings.toml"
 

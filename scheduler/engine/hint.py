@@ -12,8 +12,8 @@ import gc
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import facts
-from .model import Choice, ModelContext, light_presolve, solve_within
+from scheduler.model.context import Choice, ModelContext, light_presolve, solve_within
+from scheduler.world import facts
 
 
 def _cost_tables(ctx: ModelContext, c: Choice):
@@ -21,7 +21,7 @@ def _cost_tables(ctx: ModelContext, c: Choice):
     time_cost = {t: 0 for t in c.times}
     venue_cost = {v: 0 for v in c.venues}
     tables = {"day": day_cost, "time": time_cost, "venue": venue_cost}
-    from .constraints import UNARY
+    from scheduler.engine.constraints import UNARY
 
     for unit in UNARY:
         table = tables[unit.kind]

@@ -7,11 +7,11 @@ import io
 from datetime import date
 from pathlib import Path
 
-from .calendar import occurrences
-from .domain import Dataset, DateRange, Placement, Plan, hhmm
-from .errors import Problems
-from .output import neutralise
-from .timeparse import parse_date, parse_hhmm, split_list
+from scheduler.core.domain import Dataset, DateRange, Placement, Plan, hhmm
+from scheduler.core.errors import Problems
+from scheduler.inputs.timeparse import parse_date, parse_hhmm, split_list
+from scheduler.outputs.write import neutralise
+from scheduler.world.calendar import occurrences
 
 PROPOSAL_COLUMNS = (
     "meeting_id", "occurrence", "title", "status", "date", "start", "end", "venue_id", "venue_name",
@@ -67,7 +67,7 @@ def write_proposals(path: Path, ds: Dataset, plan: Plan) -> None:
 
 def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Problems) -> list[Placement]:
     """proposals.csv back into placements; every unreadable cell is a problem naming its row."""
-    from .load import read_csv
+    from scheduler.inputs.load import read_csv
 
     name = path.name
     rows = read_csv(path.parent, name, problems,

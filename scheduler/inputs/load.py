@@ -11,7 +11,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from .domain import (
+from scheduler.core.domain import (
     FEATURES,
     PARTICIPATION_LEVELS,
     RECURRENCES,
@@ -25,9 +25,9 @@ from .domain import (
     Unavailability,
     Venue,
 )
-from .errors import Problems
-from .settings import load_settings
-from .timeparse import (
+from scheduler.core.errors import Problems
+from scheduler.inputs.settings import load_settings
+from scheduler.inputs.timeparse import (
     MAX_YEAR,
     MIN_YEAR,
     date_out_of_range,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from . import facts
-from .calendar import calendar_for, occurrences
-from .domain import Dataset, DateRange, Placement, hhmm
-from .rulebook import BY_NAME, SPLIT_BY_ATTENDANCE, TIME_RULES
-from .travel import Travel
+from scheduler.core.domain import Dataset, DateRange, Placement, hhmm
+from scheduler.rules.rulebook import BY_NAME, SPLIT_BY_ATTENDANCE, TIME_RULES
+from scheduler.world import facts
+from scheduler.world.calendar import calendar_for, occurrences
+from scheduler.world.travel import Travel
 
 
 @dataclass(frozen=True, order=True)

@@ -35,9 +35,17 @@ from icalendar import (
     vCalAddress,
 )
 
-from .calendar import occurrence_uid
-from .domain import FEATURE_LABELS, FEATURES, Dataset, Meeting, Participant, Placement, Plan
-from .glossary import acronyms_in
+from scheduler.core.domain import (
+    FEATURE_LABELS,
+    FEATURES,
+    Dataset,
+    Meeting,
+    Participant,
+    Placement,
+    Plan,
+)
+from scheduler.core.glossary import acronyms_in
+from scheduler.world.calendar import occurrence_uid
 
 TZID = "Europe/London"
 LONDON = ZoneInfo(TZID)
@@ -119,7 +127,7 @@ def _local(day: date, minutes: int) -> datetime:
 
 
 def _stamp() -> datetime:
-    from .api import now_utc
+    from scheduler.api import now_utc
 
     return now_utc()
 

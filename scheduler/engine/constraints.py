@@ -13,9 +13,9 @@ from datetime import date
 import numpy as np
 from ortools.sat.python import cp_model
 
-from . import facts
-from .domain import MINUTES_PER_DAY, Participant
-from .model import Choice, ModelContext
+from scheduler.core.domain import MINUTES_PER_DAY, Participant
+from scheduler.model.context import Choice, ModelContext
+from scheduler.world import facts
 
 REQUIRED, OPTIONAL = "required", "optional"
 

@@ -19,9 +19,9 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from . import constraints
-from .hint import add_hint
-from .model import ModelContext, build, light_presolve, objective, solve_within
+from scheduler.engine import constraints
+from scheduler.engine.hint import add_hint
+from scheduler.model.context import ModelContext, build, light_presolve, objective, solve_within
 
 Key = tuple[str, int]
 Slot = tuple[date, int, str]

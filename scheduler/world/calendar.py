@@ -9,7 +9,7 @@ from functools import cached_property
 
 import holidays
 
-from .domain import Dataset, DateRange, Meeting, Occurrence, TermBlock
+from scheduler.core.domain import Dataset, DateRange, Meeting, Occurrence, TermBlock
 
 
 @dataclass(eq=False)

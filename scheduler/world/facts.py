@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .calendar import SchoolCalendar
-from .domain import Dataset, Meeting, Participant, Settings, Venue
+from scheduler.core.domain import Dataset, Meeting, Participant, Settings, Venue
+from scheduler.world.calendar import SchoolCalendar
 
 
 def attendees(ds: Dataset, meeting: Meeting) -> list[Participant]:

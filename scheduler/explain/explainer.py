@@ -32,14 +32,29 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from . import facts
-from .calendar import occurrences
-from .constraints import OPTIONAL, REQUIRED, UNARY
-from .domain import FEATURE_LABELS, Dataset, DateRange, Meeting, Occurrence, Placement, Plan, hhmm
-from .model import Choice, ModelContext, Options
-from .rulebook import BY_NAME, HIGH_WEIGHT, RULE_NAMES, SPLIT_BY_ATTENDANCE, TIME_RULES
-from .solve import build_context, family_travel
-from .validate import check, relaxed_rules
+from scheduler.core.domain import (
+    FEATURE_LABELS,
+    Dataset,
+    DateRange,
+    Meeting,
+    Occurrence,
+    Placement,
+    Plan,
+    hhmm,
+)
+from scheduler.engine.constraints import OPTIONAL, REQUIRED, UNARY
+from scheduler.engine.solve import build_context, family_travel
+from scheduler.engine.validate import check, relaxed_rules
+from scheduler.model.context import Choice, ModelContext, Options
+from scheduler.rules.rulebook import (
+    BY_NAME,
+    HIGH_WEIGHT,
+    RULE_NAMES,
+    SPLIT_BY_ATTENDANCE,
+    TIME_RULES,
+)
+from scheduler.world import facts
+from scheduler.world.calendar import occurrences
 
 Key = tuple[str, int]
 Slot = tuple[date, int, str]
@@ -1281,7 +1296,7 @@ def explain_occurrence(ex: Explainer, p: Placement, *, detail: bool) -> dict:
 def explain_plan(ds: Dataset, plan: Plan, meeting_id: str | None = None, *, strict: bool = False,
                  options: Options | None = None, seed: int | None = None) -> dict:
     """The explanation of a plan: every relaxed and unplaced occurrence, or every one of a series."""
-    from .export_csv import sort_key
+    from scheduler.outputs.export_csv import sort_key
 
     ex = Explainer(ds, plan.planning, plan.placements, options=options or Options(strict=strict), seed=seed)
     rows = sorted(plan.placements, key=sort_key(ds))

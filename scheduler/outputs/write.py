@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import DataError, Problem
+from scheduler.core.errors import DataError, Problem
 
 # Every file or folder the engine may write into --out; others there are left alone.
 OUTPUT_NAMES = ("proposals.csv", "programme.ics", "invites", "report.html", "changes.csv",

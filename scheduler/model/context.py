@@ -15,10 +15,10 @@ from datetime import date, timedelta
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .calendar import SchoolCalendar, calendar_for
-from .domain import MINUTES_PER_DAY, Dataset, DateRange, Meeting, Occurrence, hhmm
-from .rulebook import BY_NAME, TIME_RULES
-from .travel import Travel
+from scheduler.core.domain import MINUTES_PER_DAY, Dataset, DateRange, Meeting, Occurrence, hhmm
+from scheduler.rules.rulebook import BY_NAME, TIME_RULES
+from scheduler.world.calendar import SchoolCalendar, calendar_for
+from scheduler.world.travel import Travel
 
 # An occurrence left unplaced costs more than any mix of soft rules it could otherwise break.
 UNPLACED_WEIGHT = 1_000_000_000

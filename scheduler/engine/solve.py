@@ -9,13 +9,21 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from . import constraints
-from .calendar import SchoolCalendar, occurrences
-from .domain import Dataset, DateRange, Occurrence, Placement, Plan
-from .hint import add_hint, greedy_hint, release_memory
-from .improve import improve, objective_value
-from .model import Choice, ModelContext, Options, build, light_presolve, objective, solve_within
-from .travel import Travel
+from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Plan
+from scheduler.engine import constraints
+from scheduler.engine.hint import add_hint, greedy_hint, release_memory
+from scheduler.engine.improve import improve, objective_value
+from scheduler.model.context import (
+    Choice,
+    ModelContext,
+    Options,
+    build,
+    light_presolve,
+    objective,
+    solve_within,
+)
+from scheduler.world.calendar import SchoolCalendar, occurrences
+from scheduler.world.travel import Travel
 
 
 @dataclass
@@ -228,7 +236,7 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     The hint is completed by CP-SAT first, so the search always starts from a whole plan; the
     greedy placement is used when no hint is given or the given one cannot be completed.
     """
-    from .explain import annotate  # explanations build their own small models
+    from scheduler.explain.explainer import annotate  # explanations build their own small models
 
     started = time.perf_counter()
     share = min(5.0, ss.time_limit / 4)  # completing the starting plan uses part of the budget

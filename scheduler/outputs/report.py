@@ -18,7 +18,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from .domain import (
+from scheduler.core.domain import (
     FEATURE_LABELS,
     FEATURES,
     PARTICIPATION_LEVELS,
@@ -28,10 +28,10 @@ from .domain import (
     Venue,
     hhmm,
 )
-from .export_csv import sort_key
-from .glossary import GLOSSARY
-from .report_svg import KM_PER_DEGREE, MapArea, MapVenue, bar_chart, county_map
-from .rulebook import BY_NAME
+from scheduler.core.glossary import GLOSSARY
+from scheduler.outputs.export_csv import sort_key
+from scheduler.outputs.report_svg import KM_PER_DEGREE, MapArea, MapVenue, bar_chart, county_map
+from scheduler.rules.rulebook import BY_NAME
 
 GRID_KM = 10.0  # people with a map position but no postcode district are counted in cells this big
 MIN_PEOPLE_PER_CELL = 3  # a cell with fewer people is not drawn or listed
@@ -181,7 +181,7 @@ def _list(items: Iterable[str], cls: str = "") -> str:
 
 class _Report:
     def __init__(self, ds: Dataset, plan: Plan, changes: list[dict] | None, what_if_summary: str | None):
-        from .present import family_totals
+        from scheduler.present import family_totals
 
         self.ds, self.plan = ds, plan
         self.changes, self.what_if_summary = changes, what_if_summary
@@ -259,7 +259,7 @@ class _Report:
             ("levels", "The programme by participation level", self.section_levels),
             ("venues", "Venues and their access features", self.section_venues),
         ]
-        from .api import now_utc
+        from scheduler.api import now_utc
 
         now = now_utc()
         generated = f"{now.day} {now:%B %Y} at {now:%H:%M} UTC"

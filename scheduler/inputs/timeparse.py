@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .domain import WEEKDAYS, DateRange
+from scheduler.core.domain import WEEKDAYS, DateRange
 
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .domain import Dataset, Participant, Venue
-from .geodesy import distance_km
+from scheduler.core.domain import Dataset, Participant, Venue
+from scheduler.world.geodesy import distance_km
 
 MINUTES_PER_HOUR = 60
 
