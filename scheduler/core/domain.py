@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from scheduler.core.settings import Settings
+
 FEATURES: tuple[str, ...] = (
     "step_free",
     "lift",
@@ -161,45 +163,6 @@ class TermBlock:
     def term_name(self) -> str:
         """Blocks whose names share their first word form one term (Autumn 1 + Autumn 2)."""
         return self.term.split()[0].lower() if self.term.split() else self.term
-
-
-@dataclass(frozen=True)
-class RuleSetting:
-    strength: str  # "hard" or "soft"
-    weight: int
-
-
-@dataclass
-class Settings:
-    organiser_name: str = ""
-    organiser_email: str = ""
-    rules: dict[str, RuleSetting] = field(default_factory=dict)
-    # windows, minutes after midnight
-    parent_start: int = 10 * 60
-    parent_end: int = 14 * 60
-    young_after_school_offset: int = 30
-    young_after_school_default_start: int = 16 * 60
-    young_after_school_end: int = 19 * 60
-    young_non_school_start: int = 10 * 60
-    young_non_school_end: int = 16 * 60
-    default_education_ends: int = 15 * 60 + 30
-    # travel
-    default_max_travel_minutes: int = 60
-    winding_factor: float = 1.3
-    speed_kmh: dict[str, float] = field(
-        default_factory=lambda: {"car": 45.0, "public_transport": 25.0, "taxi": 45.0}
-    )
-    public_transport_wait_minutes: int = 15
-    # solver
-    time_limit_seconds: float = 60.0
-    seed: int = 0
-    workers: int = 2
-    time_step_minutes: int = 15
-    # calendar
-    reminder_minutes: int = 1440
-    calendar_name: str = "SEND co-production programme"
-    uid_namespace: str = "send-coproduction.invalid"
-    organiser_is_placeholder: bool = True
 
 
 @dataclass

@@ -26,6 +26,7 @@ from scheduler.core.domain import (
     Venue,
 )
 from scheduler.core.errors import Problems
+from scheduler.core.values import EMAIL
 from scheduler.inputs.settings import load_settings
 from scheduler.inputs.timeparse import (
     MAX_YEAR,
@@ -54,7 +55,6 @@ MAX_WINDOW_DAYS = 5 * 366  # a series window longer than this is a mistyped year
 MAX_BLOCK_DAYS = 366  # a term block longer than a year is a mistyped year
 # Control characters other than tab and line ends break calendar files and terminals.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"'\\]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")
 UK_LAT = (49.8, 60.9)
 UK_LON = (-8.7, 1.8)
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
@@ -411,7 +411,7 @@ def _participants(rows: list[Row], districts: dict[str, tuple[float, float]],
         if role not in ROLES:
             row.error("role", f"expected one of {', '.join(ROLES)}, got '{row.get('role')}'")
         email = row.get("email")
-        if email and not _EMAIL.fullmatch(email):
+        if email and not EMAIL.fullmatch(email):
             row.error("email", f"'{email}' is not an email address such as name@example.org (one address, no spaces)")
         home = None
         district = ""

@@ -1,66 +1,23 @@
-"""Reading settings.toml: every key has a default, and any unknown key is a data error."""
+"""Reading settings.toml: every key has a default, and any unknown key is a data error.
+
+The schema (tables, keys, defaults, bounds) is `core/settings.py`; this module reads the TOML,
+validates each table with pydantic and words every mistake in plain English, all at once.
+"""
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from scheduler.core.domain import RuleSetting, Settings
+from pydantic import TypeAdapter, ValidationError
+
 from scheduler.core.errors import Problems
-from scheduler.inputs.timeparse import parse_hhmm
+from scheduler.core.settings import TABLES, RuleSetting, RuleTable, Settings, expects, keys
 from scheduler.rules.rulebook import BY_NAME, RULES
 
 FILE = "settings.toml"
-
-_WINDOW_KEYS = {
-    "parent_start": "time",
-    "parent_end": "time",
-    "young_after_school_offset_minutes": "int",
-    "young_after_school_default_start": "time",
-    "young_after_school_end": "time",
-    "young_non_school_start": "time",
-    "young_non_school_end": "time",
-    "default_education_ends": "time",
-}
-_WINDOW_ATTR = {
-    "young_after_school_offset_minutes": "young_after_school_offset",
-}
-_TRAVEL_KEYS = {
-    "default_max_minutes": "int",
-    "winding_factor": "float",
-    "car_kmh": "float",
-    "public_transport_kmh": "float",
-    "taxi_kmh": "float",
-    "public_transport_wait_minutes": "int",
-}
-_SOLVER_KEYS = {"time_limit_seconds": "float", "seed": "int", "workers": "int", "time_step_minutes": "int"}
-_CALENDAR_KEYS = {"reminder_minutes": "int", "calendar_name": "str", "uid_namespace": "str"}
-_ORGANISER_KEYS = {"name": "str", "email": "str"}
-TABLES = ("organiser", "rules", "windows", "travel", "solver", "calendar")
-
-# Sensible bounds: values beyond them are typing mistakes, and would overflow the solver
-# (CP-SAT seeds are 32-bit, weights multiply minutes) or the calendar (reminder offsets).
-_BOUNDS: dict[str, tuple[float, float]] = {
-    "young_after_school_offset_minutes": (0, 600),
-    "default_max_minutes": (1, 1440),
-    "winding_factor": (1, 5),
-    "car_kmh": (1, 300),
-    "public_transport_kmh": (1, 300),
-    "taxi_kmh": (1, 300),
-    "public_transport_wait_minutes": (0, 600),
-    "time_limit_seconds": (0.01, 86_400),
-    "seed": (0, 2**31 - 1),
-    "workers": (1, 64),
-    "time_step_minutes": (5, 60),
-    "reminder_minutes": (0, 40_320),
-}
-MAX_WEIGHT = 100_000_000
-_TEXT_MAX = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"'\\]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")
-_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*")
 
 
 def default_rules() -> dict[str, RuleSetting]:
@@ -88,7 +45,13 @@ def load_settings(folder: Path, problems: Problems) -> Settings:
         line = _error_line(str(exc))
         problems.add(FILE, line, None, f"is not valid TOML ({exc}); check quotes, '=' signs and [table] headers")
         return settings
-    problems = _Located(problems, text)
+    return settings_from_doc(doc, _Located(problems, text))
+
+
+def settings_from_doc(doc: dict[str, Any], problems: Problems) -> Settings:
+    """Settings from parsed tables ({"solver": {"seed": 1}, "rules": {...}}), from TOML or a workbook."""
+    values: dict[str, Any] = {}
+    rules = default_rules()
     for table, body in doc.items():
         if table not in TABLES:
             if isinstance(body, dict):
@@ -100,30 +63,46 @@ def load_settings(folder: Path, problems: Problems) -> Settings:
             problems.add(FILE, None, table, f"'{table}' must be a [table]")
             continue
         if table == "rules":
-            _load_rules(body, settings, problems)
-        elif table == "organiser":
-            for key, value in _typed(table, body, _ORGANISER_KEYS, problems):
-                setattr(settings, f"organiser_{key}", value.strip())
-        elif table == "windows":
-            for key, value in _typed(table, body, _WINDOW_KEYS, problems):
-                setattr(settings, _WINDOW_ATTR.get(key, key), value)
-        elif table == "travel":
-            for key, value in _typed(table, body, _TRAVEL_KEYS, problems):
-                if key.endswith("_kmh"):
-                    settings.speed_kmh[key[: -len("_kmh")]] = value
-                elif key == "default_max_minutes":
-                    settings.default_max_travel_minutes = value
-                else:
-                    setattr(settings, key, value)
-        elif table == "solver":
-            for key, value in _typed(table, body, _SOLVER_KEYS, problems):
-                setattr(settings, key, value)
-        elif table == "calendar":
-            for key, value in _typed(table, body, _CALENDAR_KEYS, problems):
-                setattr(settings, key, value)
+            _load_rules(body, rules, problems)
+        else:
+            values.update(_validated(TABLES[table], f"[{table}]", body, problems))
+    settings = Settings(**values, rules=rules)
     _check_ranges(settings, problems)
     settings.organiser_is_placeholder = not (settings.organiser_name and settings.organiser_email)
     return settings
+
+
+_ADAPTERS: dict[type, TypeAdapter] = {}
+
+
+def _validated(table: type, where: str, body: dict[str, Any], problems: Problems, *,
+               unknown: str = "unknown setting '{key}' in {where}; expected one of: {keys}") -> dict[str, Any]:
+    """The valid keys of one table, as {attribute: value}; each invalid or unknown key is a problem."""
+    adapter = _ADAPTERS.setdefault(table, TypeAdapter(table))
+    names = keys(table)
+    good = dict(body)
+    for key in body:
+        if key not in names:
+            problems.add(FILE, None, f"{where} {key}", unknown.format(
+                key=key, where=where, keys=", ".join(names), quoted=" or ".join(repr(k) for k in names)))
+            del good[key]
+    try:
+        parsed = adapter.validate_python(good)
+    except ValidationError as exc:
+        for error in exc.errors():
+            key = str(error["loc"][0])
+            problems.add(FILE, None, f"{where} {key}", _wording(table, names[key], error, body[key]))
+            good.pop(key, None)
+        parsed = adapter.validate_python(good)
+    return {name: getattr(parsed, name) for key, name in names.items() if key in good}
+
+
+def _wording(table: type, name: str, error: dict, value: Any) -> str:
+    """pydantic's finding in plain English: what the key expects, and what it got."""
+    expected = expects(table, name)
+    if error["type"] == "value_error" and not expected:
+        return str(error["ctx"]["error"])  # the validator's own sentence (times, text, email)
+    return f"expected {expected}, got {value!r}"
 
 
 def _error_line(message: str) -> int | None:
@@ -168,50 +147,7 @@ class _Located:
         return None
 
 
-def _typed(table: str, body: dict, keys: dict[str, str], problems: Problems):
-    for key, value in body.items():
-        kind = keys.get(key)
-        where = f"[{table}] {key}"
-        if kind is None:
-            problems.add(FILE, None, where, f"unknown setting '{key}' in [{table}]; expected one of: {', '.join(keys)}")
-            continue
-        if kind == "time":
-            minutes = parse_hhmm(value) if isinstance(value, str) else None
-            if minutes is None:
-                problems.add(FILE, None, where, f"expected a time as \"HH:MM\" in quotes, got {value!r}")
-                continue
-            yield key, minutes
-        elif kind == "int":
-            low, high = _BOUNDS.get(key, (0, 1_000_000))
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                problems.add(FILE, None, where, f"expected a whole number from {low:,} to {high:,}, got {value!r}")
-                continue
-            yield key, value
-        elif kind == "float":
-            low, high = _BOUNDS.get(key, (0, 1_000_000))
-            if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
-                    or not low <= value <= high):
-                problems.add(FILE, None, where, f"expected a number from {low:g} to {high:g}, got {value!r}")
-                continue
-            yield key, float(value)
-        else:
-            if not isinstance(value, str):
-                problems.add(FILE, None, where, f"expected text in quotes, got {value!r}")
-                continue
-            text = value.strip()
-            if _CONTROL.search(value) or len(text) > _TEXT_MAX:
-                problems.add(FILE, None, where, f"expected one line of text of at most {_TEXT_MAX} characters, without line breaks or control characters")
-                continue
-            if key == "email" and text and not _EMAIL.fullmatch(text):
-                problems.add(FILE, None, where, f"'{text}' is not an email address such as name@example.org")
-                continue
-            if key == "uid_namespace" and not _DOMAIN.fullmatch(text):
-                problems.add(FILE, None, where, f"expected a domain name such as send.example.org (letters, digits, '-' and '.'), got {value!r}")
-                continue
-            yield key, value
-
-
-def _load_rules(body: dict, settings: Settings, problems: Problems) -> None:
+def _load_rules(body: dict, rules: dict[str, RuleSetting], problems: Problems) -> None:
     for name, conf in body.items():
         where = f"[rules.{name}]"
         info = BY_NAME.get(name)
@@ -221,27 +157,22 @@ def _load_rules(body: dict, settings: Settings, problems: Problems) -> None:
         if not isinstance(conf, dict):
             problems.add(FILE, None, where, "must be a table with 'strength' and/or 'weight'")
             continue
-        current = settings.rules[name]
-        strength, weight = current.strength, current.weight
-        for key, value in conf.items():
-            if key == "strength":
-                allowed = ("soft",) if info.strength == "objective" else ("hard", "soft")
-                if value not in allowed:
-                    problems.add(FILE, None, f"{where} strength",
-                                 f"expected {' or '.join(repr(a) for a in allowed)}, got {value!r}")
-                elif value == "soft" and not info.may_be_soft:
-                    problems.add(FILE, None, f"{where} strength",
-                                 f"'{name}' cannot be soft: {info.summary}")
-                elif info.strength != "objective":
-                    strength = value
-            elif key == "weight":
-                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WEIGHT:
-                    problems.add(FILE, None, f"{where} weight", f"expected a whole number from 0 to {MAX_WEIGHT:,}, got {value!r}")
-                else:
-                    weight = value
-            else:
-                problems.add(FILE, None, f"{where} {key}", f"unknown key '{key}'; expected 'strength' or 'weight'")
-        settings.rules[name] = RuleSetting(strength, weight)
+        strength = conf.get("strength")
+        conf = {k: v for k, v in conf.items() if k != "strength"}
+        given = _validated(RuleTable, where, conf, problems, unknown="unknown key '{key}'; expected {quoted}")
+        current = rules[name]
+        if "strength" in body[name]:
+            allowed = ("soft",) if info.strength == "objective" else ("hard", "soft")
+            if strength not in allowed:
+                problems.add(FILE, None, f"{where} strength",
+                             f"expected {' or '.join(repr(a) for a in allowed)}, got {strength!r}")
+                strength = None
+            elif strength == "soft" and not info.may_be_soft:
+                problems.add(FILE, None, f"{where} strength", f"'{name}' cannot be soft: {info.summary}")
+                strength = None
+            elif info.strength == "objective":
+                strength = None
+        rules[name] = RuleSetting(strength or current.strength, given.get("weight", current.weight))
 
 
 def _check_ranges(s: Settings, problems: Problems) -> None:

@@ -6,8 +6,8 @@ import re
 from datetime import date
 
 from scheduler.core.domain import WEEKDAYS, DateRange
+from scheduler.core.values import parse_hhmm  # noqa: F401  (the readers' one time parser)
 
-_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Dates outside these years are typing mistakes (2207 for 2027), and far dates overflow date sums.
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -19,19 +19,6 @@ _WEEKDAY_NAMES = {
         ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
     "tues": 1, "weds": 2, "thur": 3, "thurs": 3,
 }
-
-
-def parse_hhmm(text: str) -> int | None:
-    """'10:30' -> 630; None when it is not a 24-hour time."""
-    m = _TIME.fullmatch(text.strip())
-    if not m:
-        return None
-    h, mi = int(m.group(1)), int(m.group(2))
-    if h == 24 and mi == 0:
-        return 24 * 60
-    if h > 23 or mi > 59:
-        return None
-    return h * 60 + mi
 
 
 def parse_date(text: str) -> date | None:

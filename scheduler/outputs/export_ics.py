@@ -45,6 +45,7 @@ from scheduler.core.domain import (
     Plan,
 )
 from scheduler.core.glossary import acronyms_in
+from scheduler.core.values import is_email
 from scheduler.world.calendar import occurrence_uid
 
 TZID = "Europe/London"
@@ -54,7 +55,6 @@ PLACEHOLDER_ORGANISER_NAME = "Organiser not set (add [organiser] to settings.tom
 PLACEHOLDER_ORGANISER_EMAIL = "organiser@send-coproduction.invalid"
 LOCATION_MAX = 255  # Outlook keeps at most 255 characters of LOCATION
 
-_EMAIL = re.compile(r"^[^@\s\"<>(),;:\\\[\]]+@[^@\s\"<>(),;:\\\[\]]+\.[^@\s\"<>(),;:\\\[\]]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -90,10 +90,6 @@ def _paragraphs(text: str) -> str:
     """Free text kept with its line breaks, without control characters or trailing spaces."""
     lines = [_CONTROL.sub(" ", line).rstrip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(lines).strip()
-
-
-def valid_email(email: str) -> bool:
-    return bool(email) and _EMAIL.match(email.strip()) is not None
 
 
 def _display_name(name: str) -> str:
@@ -166,7 +162,7 @@ def organiser(ds: Dataset) -> tuple[str, str]:
     """(name, email) of the organiser, or a clearly marked placeholder (the run warns)."""
     s = ds.settings
     name = one_line(s.organiser_name) or PLACEHOLDER_ORGANISER_NAME
-    email = s.organiser_email.strip() if valid_email(s.organiser_email) else PLACEHOLDER_ORGANISER_EMAIL
+    email = s.organiser_email.strip() if is_email(s.organiser_email) else PLACEHOLDER_ORGANISER_EMAIL
     return name, email
 
 
@@ -188,7 +184,7 @@ def attendee_lines(ds: Dataset, meeting: Meeting) -> list[vCalAddress]:
     seen: set[str] = set()
     for person, required in _attendee_people(ds, meeting):
         email = person.email.strip()
-        if not valid_email(email) or email.lower() in seen:
+        if not is_email(email) or email.lower() in seen:
             continue
         seen.add(email.lower())
         out.append(vCalAddress.new(
@@ -215,7 +211,7 @@ def uninvitable(ds: Dataset, plan: Plan) -> list[str]:
         meeting = ds.meetings[p.occurrence.meeting_id]
         for pid in meeting.everyone:
             person = ds.participants.get(pid)
-            if person is not None and not valid_email(person.email):
+            if person is not None and not is_email(person.email):
                 ids.add(pid)
     return sorted(ids)
 
@@ -253,7 +249,7 @@ def _chair_text(ds: Dataset, meeting: Meeting) -> str:
     org_name, org_email = organiser(ds)
     if chair is not None:
         name = one_line(chair.name)
-        if valid_email(chair.email):
+        if is_email(chair.email):
             return (f"Chair: {name} ({chair.email.strip()}). You can contact the chair before the "
                     "meeting with any questions.")
         return (f"Chair: {name}. You can contact the chair before the meeting with any questions, "
