@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 from scheduler.core.settings import Settings
@@ -36,6 +37,30 @@ TRAVEL_MODES: tuple[str, ...] = ("car", "public_transport", "taxi")
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 MINUTES_PER_DAY = 24 * 60
+
+
+class Strength(StrEnum):
+    """How a rule binds: never broken, kept when possible, minimised, or left out of a model."""
+
+    HARD = "hard"
+    SOFT = "soft"
+    OBJECTIVE = "objective"  # travel_time: not kept or broken, only made small
+    OFF = "off"  # left out of one model (explanations, what-ifs), never set by an organiser
+
+
+class Status(StrEnum):
+    """An occurrence's status in proposals.csv."""
+
+    SCHEDULED = "scheduled"
+    UNSCHEDULED = "unscheduled"
+
+
+class Kind(StrEnum):
+    """What a rule that judges one value on its own looks at."""
+
+    DAY = "day"
+    TIME = "time"
+    VENUE = "venue"
 
 
 def hhmm(minutes: int) -> str:
@@ -196,7 +221,7 @@ class Placement:
     """One row of proposals.csv."""
 
     occurrence: Occurrence
-    status: str  # "scheduled" or "unscheduled"
+    status: Status
     day: date | None = None
     start: int | None = None  # minutes after midnight, local time
     end: int | None = None
@@ -210,7 +235,7 @@ class Placement:
 
     @property
     def scheduled(self) -> bool:
-        return self.status == "scheduled"
+        return self.status == Status.SCHEDULED
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Adding a setting is one line in the table it belongs to, for example
 
-    near_km: number(0.1, 100) = 3.0
+    public_transport_wait_minutes: whole(0, 600) = 15
 
 (name, what it accepts, default). The reader (`inputs/settings.py`) validates every table with
 pydantic against these declarations and turns any mistake into a plain-English problem naming
@@ -158,9 +158,15 @@ class RuleTable:
     weight: whole(0, MAX_WEIGHT) | None = None
 
 
+# A rule with keys of its own beside strength and weight ([rules.venue_rotation] near_km): a
+# table class with just those keys, like the ones above, listed here by rule name and among the
+# bases of Settings (so the key reads as settings.near_km). The reader checks both parts.
+RULE_TABLES: dict[str, type] = {}
+
+
 @dataclass(frozen=True)
 class RuleSetting:
-    strength: str  # "hard" or "soft" ("objective" for travel_time)
+    strength: str  # a Strength: "hard" or "soft" ("objective" for travel_time)
     weight: int
 
 

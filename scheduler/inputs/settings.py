@@ -13,8 +13,18 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from scheduler.core.domain import Strength
 from scheduler.core.errors import Problems
-from scheduler.core.settings import TABLES, RuleSetting, RuleTable, Settings, expects, keys
+from scheduler.core.settings import (
+    RULE_TABLES,
+    TABLES,
+    RuleSetting,
+    RuleTable,
+    Settings,
+    expects,
+    keys,
+)
+from scheduler.core.wording import join
 from scheduler.rules.rulebook import BY_NAME, RULES
 
 FILE = "settings.toml"
@@ -51,6 +61,7 @@ def load_settings(folder: Path, problems: Problems) -> Settings:
 def settings_from_doc(doc: dict[str, Any], problems: Problems) -> Settings:
     """Settings from parsed tables ({"solver": {"seed": 1}, "rules": {...}}), from TOML or a workbook."""
     values: dict[str, Any] = {}
+    rule_values: dict[str, Any] = {}  # the keys of a rule's own, such as near_km
     rules = default_rules()
     for table, body in doc.items():
         if table not in TABLES:
@@ -63,10 +74,11 @@ def settings_from_doc(doc: dict[str, Any], problems: Problems) -> Settings:
             problems.add(FILE, None, table, f"'{table}' must be a [table]")
             continue
         if table == "rules":
-            _load_rules(body, rules, problems)
+            rule_values = _load_rules(body, rules, problems)
         else:
+            _unknown(f"[{table}]", body, (TABLES[table],), problems)
             values.update(_validated(TABLES[table], f"[{table}]", body, problems))
-    settings = Settings(**values, rules=rules)
+    settings = Settings(**values, **rule_values, rules=rules)
     _check_ranges(settings, problems)
     settings.organiser_is_placeholder = not (settings.organiser_name and settings.organiser_email)
     return settings
@@ -75,17 +87,11 @@ def settings_from_doc(doc: dict[str, Any], problems: Problems) -> Settings:
 _ADAPTERS: dict[type, TypeAdapter] = {}
 
 
-def _validated(table: type, where: str, body: dict[str, Any], problems: Problems, *,
-               unknown: str = "unknown setting '{key}' in {where}; expected one of: {keys}") -> dict[str, Any]:
-    """The valid keys of one table, as {attribute: value}; each invalid or unknown key is a problem."""
+def _validated(table: type, where: str, body: dict[str, Any], problems: Problems) -> dict[str, Any]:
+    """The valid keys of `body` that `table` declares, as {attribute: value}; each invalid one is a problem."""
     adapter = _ADAPTERS.setdefault(table, TypeAdapter(table))
     names = keys(table)
-    good = dict(body)
-    for key in body:
-        if key not in names:
-            problems.add(FILE, None, f"{where} {key}", unknown.format(
-                key=key, where=where, keys=", ".join(names), quoted=" or ".join(repr(k) for k in names)))
-            del good[key]
+    good = {key: value for key, value in body.items() if key in names}
     try:
         parsed = adapter.validate_python(good)
     except ValidationError as exc:
@@ -95,6 +101,15 @@ def _validated(table: type, where: str, body: dict[str, Any], problems: Problems
             good.pop(key, None)
         parsed = adapter.validate_python(good)
     return {name: getattr(parsed, name) for key, name in names.items() if key in good}
+
+
+def _unknown(where: str, body: dict[str, Any], tables: tuple[type, ...], problems: Problems,
+             message: str = "unknown setting '{key}' in {where}; expected one of: {keys}") -> None:
+    known = [key for table in tables for key in keys(table)]
+    for key in body:
+        if key not in known:
+            problems.add(FILE, None, f"{where} {key}", message.format(
+                key=key, where=where, keys=", ".join(known), quoted=join((repr(k) for k in known), "or")))
 
 
 def _wording(table: type, name: str, error: dict, value: Any) -> str:
@@ -147,7 +162,9 @@ class _Located:
         return None
 
 
-def _load_rules(body: dict, rules: dict[str, RuleSetting], problems: Problems) -> None:
+def _load_rules(body: dict, rules: dict[str, RuleSetting], problems: Problems) -> dict[str, Any]:
+    """Each [rules.NAME] table: strength and weight into `rules`; a rule's own keys returned."""
+    own: dict[str, Any] = {}
     for name, conf in body.items():
         where = f"[rules.{name}]"
         info = BY_NAME.get(name)
@@ -157,22 +174,26 @@ def _load_rules(body: dict, rules: dict[str, RuleSetting], problems: Problems) -
         if not isinstance(conf, dict):
             problems.add(FILE, None, where, "must be a table with 'strength' and/or 'weight'")
             continue
+        tables = (RuleTable, RULE_TABLES[name]) if name in RULE_TABLES else (RuleTable,)
+        _unknown(where, conf, tables, problems, "unknown key '{key}'; expected {quoted}")
         strength = conf.get("strength")
-        conf = {k: v for k, v in conf.items() if k != "strength"}
-        given = _validated(RuleTable, where, conf, problems, unknown="unknown key '{key}'; expected {quoted}")
+        given = _validated(RuleTable, where, {k: v for k, v in conf.items() if k != "strength"}, problems)
+        if name in RULE_TABLES:
+            own.update(_validated(RULE_TABLES[name], where, conf, problems))
         current = rules[name]
         if "strength" in body[name]:
-            allowed = ("soft",) if info.strength == "objective" else ("hard", "soft")
+            allowed = (Strength.SOFT,) if info.strength == Strength.OBJECTIVE else (Strength.HARD, Strength.SOFT)
             if strength not in allowed:
                 problems.add(FILE, None, f"{where} strength",
-                             f"expected {' or '.join(repr(a) for a in allowed)}, got {strength!r}")
+                             f"expected {join((repr(str(a)) for a in allowed), 'or')}, got {strength!r}")
                 strength = None
-            elif strength == "soft" and not info.may_be_soft:
+            elif strength == Strength.SOFT and not info.may_be_soft:
                 problems.add(FILE, None, f"{where} strength", f"'{name}' cannot be soft: {info.summary}")
                 strength = None
-            elif info.strength == "objective":
+            elif info.strength == Strength.OBJECTIVE:
                 strength = None
-        rules[name] = RuleSetting(strength or current.strength, given.get("weight", current.weight))
+        rules[name] = RuleSetting(Strength(strength) if strength else current.strength, given.get("weight", current.weight))
+    return own
 
 
 def _check_ranges(s: Settings, problems: Problems) -> None:
