@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from scheduler.core.clock import LONDON, now_utc, today_london  # noqa: F401 (re-exported)
 from scheduler.core.domain import Dataset, DateRange, Plan
 from scheduler.core.errors import DataError, Problem
 from scheduler.engine.solve import plan as solve_plan
 from scheduler.inputs.load import load
 from scheduler.world.calendar import default_planning
 
-LONDON = ZoneInfo("Europe/London")
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def now_utc() -> datetime:
-    """The clock for anything written into files: SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.now(tz=UTC).replace(microsecond=0)
-
-
-def today_london() -> date:
-    return datetime.now(tz=LONDON).date()
 
 
 def default_data_dir() -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -10,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from scheduler.core.domain import Dataset, Plan, hhmm
+from scheduler.explain.metrics import family_totals, stale_access_warnings  # noqa: F401 (re-exported)
 from scheduler.outputs.export_csv import sort_key, write_proposals
 from scheduler.outputs.write import write_outputs
 from scheduler.rules.rulebook import BY_NAME
@@ -36,35 +36,6 @@ def write_all(out: Path, ds: Dataset, plan: Plan, extra=None, *, changes: list[d
             extra(stage)
 
     write_outputs(out, writer)
-
-
-def family_totals(ds: Dataset, plan: Plan) -> dict[str, int]:
-    """Each family member's yearly travel (one way, per meeting attended)."""
-    from scheduler.world.travel import Travel
-
-    travel = Travel(ds)
-    totals: dict[str, int] = {}
-    for p in plan.scheduled:
-        m = ds.meetings[p.occurrence.meeting_id]
-        for pid in m.everyone:
-            person = ds.participants.get(pid)
-            if person is None or not person.is_family:
-                continue
-            minutes = travel.person_to_venue(person, ds.venues[p.venue_id])
-            if minutes is not None:
-                totals[pid] = totals.get(pid, 0) + minutes
-    return totals
-
-
-def stale_access_warnings(ds: Dataset, plan: Plan) -> list[str]:
-    """Organisers should know the venue: flag used venues whose access check is missing or old."""
-    used = sorted({p.venue_id for p in plan.scheduled})
-    cutoff = plan.planning.first - timedelta(days=365)
-    stale = [v for v in used if ds.venues[v].access_checked is None or ds.venues[v].access_checked < cutoff]
-    if not stale:
-        return []
-    return [f"{len(stale)} venue{'s' if len(stale) != 1 else ''} in the plan had no access check in the year "
-            f"before {plan.planning.first} ({', '.join(stale)}); visit or phone them to confirm the access features."]
 
 
 def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
