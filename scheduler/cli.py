@@ -124,22 +124,36 @@ def check(data, out, start, end, strict) -> None:
               help="A CSV file of extra venues, with the columns of venues.csv and new venue_ids.")
 @click.option("--venues", "venues_file", type=click.Path(path_type=Path), default=None,
               help="A whole new venue table (venues.csv columns); venues missing from it count as closed.")
-@data_option
+@click.option("--close-date", "close_dates", multiple=True, metavar="DATE[..DATE]",
+              help="A day (or days) lost everywhere, such as snow or a strike: no meeting can happen then. Repeatable.")
+@click.option("--data", "data", type=click.Path(path_type=Path), default=None,
+              help="The data folder: the one the baseline was made from, or an edited copy of it (people, needs, "
+                   "meetings, term dates, travel times, fixed placements); default: the bundled example.")
 @window_options
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for the new proposals.csv, changes.csv, calendar files and report.html.")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the new outputs; never the baseline (default: a new folder beside the baseline, "
+                   "named after it and the change).")
 @click.option("--replan", is_flag=True,
               help="Re-plan freely instead of changing as little as possible, and say what that gains.")
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
               help="Seconds the solver may search in all (default 60, or settings.toml).")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Solver seed (default 0).")
-def whatif(baseline, close, add_venues, venues_file, data, start, end, out, replan, time_limit, seed) -> None:
-    """Re-plan after a venue change, moving as few meetings as possible, and write the updates."""
+def whatif(baseline, close, add_venues, venues_file, close_dates, data, start, end, out, replan, time_limit,
+           seed) -> None:
+    """Re-plan after any change (venues, lost days, edited data), moving as few meetings as possible.
+
+    The baseline folder is never changed: the new proposals, changes.csv, the files to send and
+    organiser-updates.ics go to --out.
+    """
     from scheduler import whatif as what_if
 
     try:
+        if out is None:
+            out = what_if.default_out(baseline, close, close_dates, add_venues, venues_file, data, replan)
+        what_if.check_out(baseline, out)
         result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
-                                venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed)
+                                venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed,
+                                close_dates=close_dates)
         what_if.write_whatif(out, result)
     except DataError as exc:
         report_data_error(exc)

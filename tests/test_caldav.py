@@ -183,7 +183,18 @@ def test_every_event_round_trips_through_radicale_unchanged(client, files):
     for data in programme.values():
         upload(client, programme_cal, data)
     invites = {}
+    own: dict[str, object] = {}  # each young person's own calendar, for the invite made for them alone
+    young = {pid for pid, person in result.dataset.participants.items() if person.role == "young_person"}
     for path in sorted((out / "invites").iterdir()):
+        pid = path.stem.rsplit("-", 1)[-1]
+        if pid in young:
+            if pid not in own:
+                own[pid] = principal.make_calendar(name=f"Young person {pid}", cal_id=f"own-{pid.lower()}")
+            upload(client, own[pid], path.read_bytes())
+            event = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+            assert str(event["ATTENDEE"]) == f"mailto:{result.dataset.participants[pid].email}"
+            assert_same_event(event, read_back(own[pid])[str(event["UID"])])
+            continue
         invites[path.name] = path.read_bytes()
         upload(client, invites_cal, invites[path.name])  # the file exactly as written, METHOD and all
 
@@ -246,10 +257,11 @@ def test_the_whole_programme_file_imports_into_a_collection(client, radicale, fi
 
 def test_no_private_detail_reaches_the_server(client, files):
     _, out = files
-    cal = client.principal().make_calendar(name="Privacy", cal_id="privacy")
-    for path in sorted((out / "invites").iterdir()):
+    stored = b""
+    for i, path in enumerate(sorted((out / "invites").iterdir())):
+        cal = client.principal().make_calendar(name=f"Privacy {i}", cal_id=f"privacy-{i}")  # one each: same UIDs
         upload(client, cal, path.read_bytes())
-    stored = b"".join(obj.data.encode("utf-8") for obj in cal.events())
+        stored += b"".join(obj.data.encode("utf-8") for obj in cal.events())
     assert b"hearing_loop" not in stored and b"BN11" not in stored
     assert "Gwenllïan".encode() not in stored  # no email: not an attendee anywhere
 

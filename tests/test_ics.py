@@ -186,29 +186,37 @@ def test_exact_text_of_a_small_programme_and_invite(tiny, tmp_path):
     )
     assert (tmp_path / "programme.ics").read_bytes().decode("utf-8") == programme
 
-    invite = (
-        GOLDEN_HEAD
-        + "METHOD:REQUEST\r\n"
-        + GOLDEN_TZ
-        + "BEGIN:VEVENT\r\n"
-        "SUMMARY:Fforwm Ieuenctid 🎉 SEND youth forum\r\n"
-        "DTSTART;TZID=Europe/London:20270329T163000\r\n"
-        "DTEND;TZID=Europe/London:20270329T180000\r\n"
-        "DTSTAMP:20270101T000000Z\r\n"
-        f"UID:{p.occurrence.uid}\r\n"
-        "SEQUENCE:0\r\n"
+    def invite(attendees: str) -> str:
+        return (
+            GOLDEN_HEAD
+            + "METHOD:REQUEST\r\n"
+            + GOLDEN_TZ
+            + "BEGIN:VEVENT\r\n"
+            "SUMMARY:Fforwm Ieuenctid 🎉 SEND youth forum\r\n"
+            "DTSTART;TZID=Europe/London:20270329T163000\r\n"
+            "DTEND;TZID=Europe/London:20270329T180000\r\n"
+            "DTSTAMP:20270101T000000Z\r\n"
+            f"UID:{p.occurrence.uid}\r\n"
+            "SEQUENCE:0\r\n"
+            + attendees
+            + GOLDEN_MEETING_DESCRIPTION
+            + GOLDEN_MEETING_TAIL
+            + "END:VCALENDAR\r\n"
+        )
+
+    # The young person's address is in their own invite only (same UID); the others' invite
+    # leaves it out.
+    everyone_else = (
         "ATTENDEE;CN=\"Pat Carer\";CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;ROLE=REQ-P\r\n"
         " ARTICIPANT;RSVP=TRUE:mailto:pat@example.org\r\n"
-        "ATTENDEE;CN=\"Yan Young\";CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;ROLE=REQ-P\r\n"
-        " ARTICIPANT;RSVP=TRUE:mailto:yan@example.org\r\n"
         "ATTENDEE;CN=\"Pro Fessional\";CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;ROLE=O\r\n"
-        " PT-PARTICIPANT;RSVP=TRUE:mailto:pro@example.org\r\n"
-        + GOLDEN_MEETING_DESCRIPTION
-        + GOLDEN_MEETING_TAIL
-        + "END:VCALENDAR\r\n"
-    )
-    assert sorted(f.name for f in (tmp_path / "invites").iterdir()) == ["YF-1.ics"]
-    assert (tmp_path / "invites" / "YF-1.ics").read_bytes().decode("utf-8") == invite
+        " PT-PARTICIPANT;RSVP=TRUE:mailto:pro@example.org\r\n")
+    young = (
+        "ATTENDEE;CN=\"Yan Young\";CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;ROLE=REQ-P\r\n"
+        " ARTICIPANT;RSVP=TRUE:mailto:yan@example.org\r\n")
+    assert sorted(f.name for f in (tmp_path / "invites").iterdir()) == ["YF-1-YP1.ics", "YF-1.ics"]
+    assert (tmp_path / "invites" / "YF-1.ics").read_bytes().decode("utf-8") == invite(everyone_else)
+    assert (tmp_path / "invites" / "YF-1-YP1.ics").read_bytes().decode("utf-8") == invite(young)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,8 +257,12 @@ def test_files_parse_strictly_and_round_trip_to_the_same_events(programme):
     _, result, out = programme
     ds, plan = result.dataset, result.plan
     by_uid = {p.occurrence.uid: p for p in plan.scheduled}
+    young = {mid: [pid for pid in ds.meetings[mid].everyone if ds.participants[pid].role == "young_person"
+                   and ds.participants[pid].email] for mid in ds.meetings}
     assert sorted(f.name for f in (out / "invites").iterdir()) == sorted(
-        invite_filename(p.occurrence.meeting_id, p.occurrence.number) for p in plan.scheduled)
+        [invite_filename(p.occurrence.meeting_id, p.occurrence.number) for p in plan.scheduled]
+        + [f"{p.occurrence.meeting_id}-{p.occurrence.number}-{pid}.ics" for p in plan.scheduled
+           for pid in young[p.occurrence.meeting_id]])
 
     seen_in_programme = set()
     for path in ics_files(out):
@@ -319,15 +331,20 @@ def test_programme_has_no_attendees_and_invites_have_the_right_ones(programme):
                                    "ROLE": "REQ-PARTICIPANT", "RSVP": "TRUE"},
         "mailto:pro@example.org": {"CN": "Pro Fessional", "CUTYPE": "INDIVIDUAL", "PARTSTAT": "NEEDS-ACTION",
                                    "ROLE": "REQ-PARTICIPANT", "RSVP": "TRUE"},
-        "mailto:yan@example.org": {"CN": "Yan Young", "CUTYPE": "INDIVIDUAL", "PARTSTAT": "NEEDS-ACTION",
-                                   "ROLE": "OPT-PARTICIPANT", "RSVP": "TRUE"},
     }
+    # the young person (optional here) has an invite of their own, naming them alone
+    [own] = events_of(out / "invites" / "B-1-YP1.ics")
+    assert own["UID"] == board[0]["UID"]
+    assert {str(own["ATTENDEE"]): dict(own["ATTENDEE"].params)} == {
+        "mailto:yan@example.org": {"CN": "Yan Young", "CUTYPE": "INDIVIDUAL", "PARTSTAT": "NEEDS-ACTION",
+                                   "ROLE": "OPT-PARTICIPANT", "RSVP": "TRUE"}}
     assert board[0]["ORGANIZER"].params["CN"] == "Siân Ellis-Pryce"
     assert uninvitable(ds, result.plan) == ["PC2"]
     # a double quote in a name cannot be written plainly in CN; it becomes an apostrophe
+    forum = events_of(out / "invites" / "YF-1-YP2.ics")[0]
+    assert forum["ATTENDEE"].params["CN"] == "Dewi 'DJ' Hughes"
     forum = events_of(out / "invites" / "YF-1.ics")[0]
-    names = sorted(a.params["CN"] for a in forum["ATTENDEE"])
-    assert names == ["Dewi 'DJ' Hughes", "Pro Fessional", "Yan Young"]
+    assert forum["ATTENDEE"].params["CN"] == "Pro Fessional"  # the young people have their own
 
 
 def test_description_names_purpose_access_chair_papers_and_acronyms(programme):
@@ -343,7 +360,9 @@ def test_description_names_purpose_access_chair_papers_and_acronyms(programme):
     assert "SEND: special educational needs and disabilities." in text
     forum = str(events_of(out / "invites" / "YF-1.ics")[0]["DESCRIPTION"])
     assert "There are no papers to read before this meeting." in forum
-    assert "Chair: Yan Young (yan@example.org)" in forum
+    # a young person chairs: their address is not shown, questions go through the organiser
+    assert "Chair: Yan Young. You can contact the chair before the meeting" in forum
+    assert "yan@example.org" not in forum
 
 
 def test_lines_are_crlf_and_folded_at_75_octets_without_splitting_a_character(programme):
@@ -554,7 +573,7 @@ def test_updated_invites_cancellations_and_papers_keep_their_uids(tiny):
         "(UK time), at Neuadd Gŵyl Hall, 3 Chapel Row, Horsham, RH13 5AA.\n\n"
         "If you have any questions, please contact the organiser, Siân Ellis-Pryce (send.team@example.org)."
         "\n\nWords used in this message:\nSEND: special educational needs and disabilities.")
-    assert len(event["ATTENDEE"]) == 3 and "VALARM" not in cancel.decode()
+    assert len(event["ATTENDEE"]) == 2 and "VALARM" not in cancel.decode()  # the young person has their own
     IcsCalendarStream.calendar_from_ics(cancel.decode())
 
     papers = calendar_bytes(papers_calendar(ds, p, reason="The meeting moved."))

@@ -65,8 +65,14 @@ def write_proposals(path: Path, ds: Dataset, plan: Plan) -> None:
     write_table(path, PROPOSAL_COLUMNS, rows)
 
 
-def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Problems) -> list[Placement]:
-    """proposals.csv back into placements; every unreadable cell is a problem naming its row."""
+def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Problems,
+                   unknown: list | None = None) -> list[Placement]:
+    """proposals.csv back into placements; every unreadable cell is a problem naming its row.
+
+    With `unknown` (a what-if on edited data), rows of meetings or occurrences the data no longer
+    has are collected there instead of being problems, and a venue no longer in venues.csv is
+    read as it is (the checker then finds it closed).
+    """
     from scheduler.inputs.load import read_csv
 
     name = path.name
@@ -80,6 +86,9 @@ def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Probl
         mid = row.get("meeting_id")
         number = row.integer("occurrence", minimum=1)
         occ = known.get((mid, number)) if number is not None else None
+        if unknown is not None and number is not None and (mid not in ds.meetings or occ is None):
+            unknown.append(row)
+            continue
         if mid not in ds.meetings:
             row.error("meeting_id", f"'{mid}' is not a meeting_id in meetings.csv; is this the right data folder?")
             continue
@@ -107,13 +116,13 @@ def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Probl
         if end is None:
             row.error("end", f"expected a time as HH:MM, got '{row.get('end')}'")
         vid = row.get("venue_id")
-        if vid not in ds.venues:
+        if vid not in ds.venues and (unknown is None or not vid):
             row.error("venue_id", f"'{vid}' is not a venue_id in venues.csv")
         due_text = row.get("papers_due")
         due = parse_date(due_text) if due_text else None
         if due_text and due is None:
             row.error("papers_due", f"expected a date as YYYY-MM-DD, got '{due_text}'")
-        if d is None or start is None or end is None or vid not in ds.venues:
+        if d is None or start is None or end is None or (vid not in ds.venues and (unknown is None or not vid)):
             continue
         out.append(Placement(occ, "scheduled", d, start, end, vid, due, relaxed, row.get("reason"),
                              _int(row.get("travel_total_minutes")), _int(row.get("travel_max_minutes")), seq))

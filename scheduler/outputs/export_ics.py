@@ -178,12 +178,27 @@ def _attendee_people(ds: Dataset, meeting: Meeting) -> list[tuple[Participant, b
     return sorted(people, key=lambda pr: (not pr[1], pr[0].participant_id))
 
 
-def attendee_lines(ds: Dataset, meeting: Meeting) -> list[vCalAddress]:
-    """One ATTENDEE per invited person with an email; a shared address is invited once."""
+def young_invitees(ds: Dataset, meeting: Meeting) -> list[Participant]:
+    """The young people attending who have an email address: each gets an invite of their own."""
+    return [person for person, _ in _attendee_people(ds, meeting)
+            if person.role == "young_person" and is_email(person.email)]
+
+
+def attendee_lines(ds: Dataset, meeting: Meeting, audience: str | None = None) -> list[vCalAddress]:
+    """One ATTENDEE per invited person with an email; a shared address is invited once.
+
+    A young person's address is never shown to other attendees: the invite for everyone else
+    (`audience` None) leaves young people out, and a young person's own invite (`audience` their
+    participant id) names them alone.
+    """
     out: list[vCalAddress] = []
     seen: set[str] = set()
     for person, required in _attendee_people(ds, meeting):
         email = person.email.strip()
+        if audience is None and person.role == "young_person":
+            continue
+        if audience is not None and person.participant_id != audience:
+            continue
         if not is_email(email) or email.lower() in seen:
             continue
         seen.add(email.lower())
@@ -249,7 +264,8 @@ def _chair_text(ds: Dataset, meeting: Meeting) -> str:
     org_name, org_email = organiser(ds)
     if chair is not None:
         name = one_line(chair.name)
-        if is_email(chair.email):
+        # a young person's address is never shown to others, even when they chair
+        if is_email(chair.email) and chair.role != "young_person":
             return (f"Chair: {name} ({chair.email.strip()}). You can contact the chair before the "
                     "meeting with any questions.")
         return (f"Chair: {name}. You can contact the chair before the meeting with any questions, "
@@ -348,8 +364,12 @@ def papers_uid(ds: Dataset, p: Placement) -> str:
     return occurrence_uid(ds.settings.uid_namespace, occ.meeting_id, occ.number, kind="papers")
 
 
-def meeting_event(ds: Dataset, p: Placement, method: str = "PUBLISH", note: str = "") -> Event:
-    """One VEVENT for a placement. REQUEST and CANCEL carry ATTENDEE lines; PUBLISH does not."""
+def meeting_event(ds: Dataset, p: Placement, method: str = "PUBLISH", note: str = "",
+                  audience: str | None = None) -> Event:
+    """One VEVENT for a placement. REQUEST and CANCEL carry ATTENDEE lines; PUBLISH does not.
+
+    `audience`: None for everyone but the young people, or one young person's participant id.
+    """
     meeting = ds.meetings[p.occurrence.meeting_id]
     title = one_line(meeting.title) or meeting.meeting_id
     cancelled = method == "CANCEL"
@@ -370,7 +390,7 @@ def meeting_event(ds: Dataset, p: Placement, method: str = "PUBLISH", note: str 
     event.add("description", cancel_description(ds, p, note) if cancelled else meeting_description(ds, p, note))
     event.add("organizer", _organizer_prop(ds))
     if method in ("REQUEST", "CANCEL"):
-        attendees = attendee_lines(ds, meeting) or [_organiser_as_attendee(ds)]
+        attendees = attendee_lines(ds, meeting, audience) or [_organiser_as_attendee(ds)]
         for a in attendees:
             event.add("attendee", a)
     if not cancelled:
@@ -422,7 +442,8 @@ def new_calendar(method: str, name: str | None = None) -> Calendar:
     return cal
 
 
-def invite_calendar(ds: Dataset, placement: Placement, method: str = "REQUEST", reason: str = "") -> Calendar:
+def invite_calendar(ds: Dataset, placement: Placement, method: str = "REQUEST", reason: str = "",
+                    audience: str | None = None) -> Calendar:
     """The invitation for one occurrence (METHOD:REQUEST, or PUBLISH without attendees).
 
     `reason`, when given, opens the description (for an updated invite: what changed and why).
@@ -433,11 +454,11 @@ def invite_calendar(ds: Dataset, placement: Placement, method: str = "REQUEST", 
         raise ValueError("invite_calendar needs a scheduled placement; use cancel_calendar for one that cannot happen")
     cal = new_calendar(method)
     note = f"This meeting has changed: {one_line(reason)}" if reason else ""
-    cal.add_component(meeting_event(ds, placement, method, note))
+    cal.add_component(meeting_event(ds, placement, method, note, audience))
     return cal
 
 
-def cancel_calendar(ds: Dataset, placement: Placement, reason: str) -> Calendar:
+def cancel_calendar(ds: Dataset, placement: Placement, reason: str, audience: str | None = None) -> Calendar:
     """The cancellation of one occurrence: METHOD:CANCEL, STATUS:CANCELLED, the reason in words.
 
     The caller has already raised placement.sequence above the one last sent. The placement is
@@ -445,7 +466,7 @@ def cancel_calendar(ds: Dataset, placement: Placement, reason: str) -> Calendar:
     """
     cal = new_calendar("CANCEL")
     note = "This meeting has been cancelled" + (f": {one_line(reason)}" if reason else ".")
-    cal.add_component(meeting_event(ds, placement, "CANCEL", note))
+    cal.add_component(meeting_event(ds, placement, "CANCEL", note, audience))
     return cal
 
 
@@ -498,5 +519,29 @@ def write_calendars(stage: Path, ds: Dataset, plan: Plan) -> None:
     invites = stage / "invites"
     invites.mkdir(parents=True, exist_ok=True)
     for p in sorted(plan.scheduled, key=lambda p: (p.occurrence.meeting_id, p.occurrence.number)):
-        name = invite_filename(p.occurrence.meeting_id, p.occurrence.number)
-        (invites / name).write_bytes(calendar_bytes(invite_calendar(ds, p)))
+        write_invites(invites, ds, p)
+
+
+def young_filename(meeting_id: str, number: int, participant_id: str) -> str:
+    """A young person's own invite: beside the one for everyone else, with the same UID."""
+    return f"{meeting_id}-{number}-{participant_id}.ics"
+
+
+def write_invites(folder: Path, ds: Dataset, p: Placement, reason: str = "") -> None:
+    """The invite for everyone else, and one for each young person attending (same UID)."""
+    occ = p.occurrence
+    (folder / invite_filename(occ.meeting_id, occ.number)).write_bytes(
+        calendar_bytes(invite_calendar(ds, p, reason=reason)))
+    for person in young_invitees(ds, ds.meetings[occ.meeting_id]):
+        (folder / young_filename(occ.meeting_id, occ.number, person.participant_id)).write_bytes(
+            calendar_bytes(invite_calendar(ds, p, reason=reason, audience=person.participant_id)))
+
+
+def write_cancellations(folder: Path, ds: Dataset, p: Placement, reason: str) -> None:
+    """The cancellation for everyone else, and one for each young person attending (same UID)."""
+    occ = p.occurrence
+    (folder / invite_filename(occ.meeting_id, occ.number)).write_bytes(
+        calendar_bytes(cancel_calendar(ds, p, reason)))
+    for person in young_invitees(ds, ds.meetings[occ.meeting_id]):
+        (folder / young_filename(occ.meeting_id, occ.number, person.participant_id)).write_bytes(
+            calendar_bytes(cancel_calendar(ds, p, reason, audience=person.participant_id)))

@@ -16,7 +16,7 @@ from scheduler.core.errors import DataError, Problem
 
 # Every file or folder the engine may write into --out; others there are left alone.
 OUTPUT_NAMES = ("proposals.csv", "programme.ics", "invites", "report.html", "changes.csv",
-                "cancellations")
+                "cancellations", "organiser-updates.ics")
 STAGING_PREFIX = ".staging-"
 TRASH_PREFIX = ".old-"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

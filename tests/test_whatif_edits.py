@@ -1,0 +1,147 @@
+# ruff: noqa: F811  (the setup fixture is imported from test_whatif)
+"""`schedule whatif` after lost days and edits of the data, and the baseline it never changes."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from pathlib import Path
+
+import icalendar
+from click.testing import CliRunner
+from conftest import write_csv
+from test_whatif import FROM, MEETINGS, PEOPLE, changes, organiser_updates, rows, run, setup  # noqa: F401
+
+from scheduler.cli import main
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file under a folder: its bytes, inode and modification time."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        st = path.stat()
+        out[str(path.relative_to(folder))] = (path.read_bytes() if path.is_file() else b"", st.st_ino, st.st_mtime_ns)
+    return out
+
+
+def test_out_equal_to_or_inside_the_baseline_is_refused_and_changes_nothing(setup, tmp_path):
+    data, base = setup
+    before = snapshot(base)
+    for out in (base, base / ".", base / "inside", tmp_path / "base" / "invites" / ".."):
+        result = CliRunner().invoke(main, ["whatif", "--baseline", str(base), "--data", str(data), "--from", FROM,
+                                           "--close-venue", "V1", "--out", str(out), "--time-limit", "5"])
+        said = " ".join(result.output.split())
+        assert result.exit_code == 2, said
+        assert "the baseline is the record of what was sent and is never changed" in said
+        assert "Give another --out folder" in said
+    assert snapshot(base) == before
+    assert not (base / "inside").exists()
+    # a folder above the baseline whose invites/ would be replaced is refused too
+    nested = tmp_path / "runs" / "invites"
+    shutil.copytree(base, nested)
+    result = CliRunner().invoke(main, ["whatif", "--baseline", str(nested), "--data", str(data), "--from", FROM,
+                                       "--out", str(tmp_path / "runs")])
+    assert result.exit_code == 2 and "would replace the baseline folder" in " ".join(result.output.split())
+
+
+def test_the_default_out_is_a_new_folder_named_after_the_baseline_and_the_change(setup, tmp_path):
+    data, base = setup
+    before = snapshot(base)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, output = run("--baseline", "base", "--data", str(data), "--from", FROM, "--close-venue", "V1")
+        code2, output2 = run("--baseline", "base", "--data", str(data), "--from", FROM, "--close-venue", "V1")
+    finally:
+        os.chdir(cwd)
+    assert code == code2 == 1, output
+    first, second = tmp_path / "base-whatif-close-V1-data-data", tmp_path / "base-whatif-close-V1-data-data-2"
+    assert (first / "changes.csv").is_file() and (second / "changes.csv").is_file()  # never overwritten
+    assert snapshot(base) == before
+
+
+def test_a_lost_day_moves_only_the_meetings_on_it(setup, tmp_path):
+    data, base = setup
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(data), "--from", FROM, "--close-date", "2027-02-10",
+                       "--close-date", "2027-03-01..2027-03-02", "--out", str(out))
+    assert code == 0, output
+    old, new = rows(base / "proposals.csv"), rows(out / "proposals.csv")
+    [change] = changes(out)
+    assert (change["meeting_id"], change["occurrence"], change["change"]) == ("M", "2", "moved")
+    assert "no meeting can take place on Wednesday 10 February 2027" in change["reason"]
+    assert new[("M", 2)]["date"] != "2027-02-10" and new[("M", 2)]["sequence"] == "1"
+    for k in [("M", 1), ("M", 3), ("R", 1)]:
+        assert new[k] == old[k]
+    assert "no meeting can take place from 2027-03-01 to 2027-03-02" in " ".join(output.split())
+
+
+def test_a_bad_close_date_is_a_usage_error(setup, tmp_path):
+    data, base = setup
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(data), "--close-date", "2027-02-30", "--out", str(out))
+    assert code == 2 and "--close-date" in output and not out.exists()
+
+
+def edited(data: Path, folder: Path, people=None, meetings=None) -> Path:
+    shutil.copytree(data, folder)
+    if people is not None:
+        write_csv(folder / "participants.csv", people)
+    if meetings is not None:
+        write_csv(folder / "meetings.csv", meetings)
+    return folder
+
+
+def test_a_meeting_added_and_one_dropped(setup, tmp_path):
+    data, base = setup
+    new_meeting = {"meeting_id": "N", "title": "New group", "attendees": "PR2", "duration_minutes": "60",
+                   "recurrence": "once", "window_start": "2027-02-01", "window_end": "2027-02-26", "chair": "PR2"}
+    folder = edited(data, tmp_path / "edited", meetings=[MEETINGS[0], new_meeting])  # R dropped, N added
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(folder), "--from", FROM, "--out", str(out))
+    assert code == 0, output
+    old, new = rows(base / "proposals.csv"), rows(out / "proposals.csv")
+    for k in [("M", 1), ("M", 2), ("M", 3)]:
+        assert new[k] == old[k]
+    assert ("R", 1) not in new
+    n = new[("N", 1)]
+    assert n["status"] == "scheduled" and n["sequence"] == "0" and n["uid"] not in {r["uid"] for r in old.values()}
+    by = {(c["meeting_id"], c["occurrence"]): c for c in changes(out)}
+    assert by[("N", "1")]["change"] == "added" and by[("R", "1")]["change"] == "cancelled"
+    assert "R is no longer in meetings.csv" in by[("R", "1")]["reason"]
+    assert sorted(p.name for p in (out / "invites").iterdir()) == ["N-1.ics"]
+    # R's cancellation is the invite that was sent, cancelled: same UID and attendees, SEQUENCE + 1
+    sent = icalendar.Calendar.from_ical((base / "invites" / "R-1.ics").read_bytes()).walk("VEVENT")[0]
+    cal = icalendar.Calendar.from_ical((out / "cancellations" / "R-1.ics").read_bytes())
+    [cancel] = cal.walk("VEVENT")
+    assert str(cal["METHOD"]) == "CANCEL" and str(cancel["STATUS"]) == "CANCELLED"
+    assert str(cancel["UID"]) == str(sent["UID"]) and int(cancel["SEQUENCE"]) == int(sent["SEQUENCE"]) + 1
+    assert [str(a) for a in [cancel["ATTENDEE"]]] == [str(a) for a in [sent["ATTENDEE"]]]
+    updates = organiser_updates(out)
+    assert str(updates[old[("R", 1)]["uid"]]["STATUS"]) == "CANCELLED"
+    assert updates[n["uid"]].decoded("DTSTART").date().isoformat() == n["date"]
+    assert "added: 1" in " ".join(output.split())
+
+
+def test_a_person_who_now_needs_a_hoist_toilet_moves_only_their_meetings_at_venues_without_one(setup, tmp_path):
+    data, base = setup
+    people = [dict(p) for p in PEOPLE]
+    people[1]["needs"] = "hoist_toilet"  # PR1 attends M (monthly), at V1 and V2
+
+    with open(data / "venues.csv", encoding="utf-8", newline="") as fh:
+        venues = list(csv.DictReader(fh))
+    folder = edited(data, tmp_path / "edited", people=people)
+    for v in venues:
+        v["hoist_toilet"] = "yes" if v["venue_id"] in ("V1", "V3") else "no"
+    write_csv(folder / "venues.csv", venues)
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(folder), "--from", FROM, "--out", str(out))
+    assert code == 0, output
+    old, new = rows(base / "proposals.csv"), rows(out / "proposals.csv")
+    for k in [("M", 1), ("M", 3), ("R", 1)]:
+        assert new[k] == old[k]
+    assert new[("M", 2)]["venue_id"] in ("V1", "V3") and new[("M", 2)]["sequence"] == "1"
+    [change] = changes(out)
+    assert "no longer has every access feature the attendees need" in change["reason"]
+    assert "hoist" not in (out / "invites" / "M-2.ics").read_text(encoding="utf-8").split("Access at")[0]
