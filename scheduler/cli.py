@@ -150,10 +150,9 @@ def whatif(baseline, close, add_venues, venues_file, close_dates, data, start, e
     try:
         if out is None:
             out = what_if.default_out(baseline, close, close_dates, add_venues, venues_file, data, replan)
-        what_if.check_out(baseline, out)
         result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
                                 venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed,
-                                close_dates=close_dates)
+                                close_dates=close_dates, out=out)
         what_if.write_whatif(out, result)
     except DataError as exc:
         report_data_error(exc)

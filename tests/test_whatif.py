@@ -331,7 +331,7 @@ def test_bad_options_exit_2_and_write_nothing(setup, tmp_path, args, expected):
 def test_a_baseline_that_does_not_match_the_data_exits_2(setup, tmp_path):
     data, base = setup
     lines = (base / "proposals.csv").read_text(encoding="utf-8").splitlines()
-    lines[1:] = ["Z" + line for line in lines[1:]]  # no meeting of the baseline is in this data
+    lines[2] = "Z" + lines[2][1:]  # row 3: meeting M becomes Z (its uid is still M's: not a dropped meeting)
     (base / "proposals.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     extra = tmp_path / "extra.csv"
     write_csv(extra, [dict(BASE_VENUES[0], capacity="lots")])
@@ -341,7 +341,7 @@ def test_a_baseline_that_does_not_match_the_data_exits_2(setup, tmp_path):
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())
     assert "extra.csv, row 2, column 'capacity'" in said
-    assert "none of the meetings in the baseline's proposals.csv (ZM, ZR) is in meetings.csv" in said
+    assert "proposals.csv, row 3, column 'meeting_id': 'Z' is not a meeting_id in meetings.csv" in said
     assert not out.exists()
     result = CliRunner().invoke(main, ["whatif", "--baseline", str(tmp_path / "nowhere"), "--data", str(data),
                                        "--out", str(out)])

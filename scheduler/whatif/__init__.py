@@ -36,6 +36,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from scheduler.core.errors import DataError
 from scheduler.whatif.change import Change, read_change
 from scheduler.whatif.common import key_of
 from scheduler.whatif.compare import WhatIfResult, compare, summarise
@@ -50,13 +51,25 @@ def whatif(baseline: Path | str, data: Path | str | None = None, start: date | N
            end: date | None = None, close: tuple[str, ...] | list[str] = (), add_venues: Path | None = None,
            venues_file: Path | None = None, replan: bool = False, time_limit: float | None = None,
            seed: int | None = None, today: date | None = None,
-           close_dates: tuple[str, ...] | list[str] = ()) -> WhatIfResult:
+           close_dates: tuple[str, ...] | list[str] = (), out: Path | None = None) -> WhatIfResult:
     """Apply the change to the baseline's data and re-plan with the fewest changes.
 
-    Raises DataError (every problem at once) for bad input; nothing is written here.
+    Raises DataError (every problem at once, an `out` that would touch the baseline among them)
+    for bad input; nothing is written here.
     """
-    change = read_change(baseline, data, start, end, close=close, close_dates=close_dates,
-                         add_venues=add_venues, venues_file=venues_file, today=today)
+    refused: list = []
+    if out is not None:
+        try:
+            check_out(baseline, out)
+        except DataError as exc:
+            refused = list(exc.problems)
+    try:
+        change = read_change(baseline, data, start, end, close=close, close_dates=close_dates,
+                             add_venues=add_venues, venues_file=venues_file, today=today)
+    except DataError as exc:
+        raise DataError(refused + list(exc.problems)) from None
+    if refused:
+        raise DataError(refused)
     found = search(change, replan=replan, time_limit=time_limit, seed=seed)
     result = compare(change, found, replan)
     result.applied = change.describe()

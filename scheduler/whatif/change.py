@@ -15,7 +15,7 @@ from scheduler.inputs.load import _venues, date_problem, load, read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, parse_range
 from scheduler.outputs.export_csv import read_proposals, sort_key
 from scheduler.whatif.common import CLI, PROPOSALS, Key, key_of
-from scheduler.world.calendar import occurrences
+from scheduler.world.calendar import occurrence_uid, occurrences
 
 # ---------------------------------------------------------------------------------------------
 # Venue changes
@@ -198,7 +198,17 @@ def read_baseline(folder: Path, ds: Dataset, problems: Problems) -> tuple[list[P
             problems.add(PROPOSALS, row.number, "uid",
                          f"'{uid}' is not the calendar UID this data gives {k[0]} occurrence {k[1]} ({known[k].uid}); "
                          "was the baseline made from another data folder, or another [calendar] uid_namespace in settings.toml?")
-    removed = sorted((_removed(r, ds) for r in unknown), key=lambda r: (r.meeting_id, r.number))
+    genuine = []
+    for r in unknown:
+        mid, number = r.get("meeting_id"), int(r.get("occurrence"))
+        if r.get("uid") == occurrence_uid(ds.settings.uid_namespace, mid, number):
+            genuine.append(r)  # a row as written by an earlier run: the data dropped it
+        elif mid not in ds.meetings:
+            r.error("meeting_id", f"'{mid}' is not a meeting_id in meetings.csv, and the row's uid is not the one "
+                                  "this data's settings give it; is this the right data folder?")
+        else:
+            r.error("occurrence", f"{mid} has no occurrence {number} in its window; is this the right data folder?")
+    removed = sorted((_removed(r, ds) for r in genuine), key=lambda r: (r.meeting_id, r.number))
     if removed and not rows and not any(r.meeting_id in ds.meetings for r in removed):
         # Not an edit but another programme: cancelling everything would be the wrong answer.
         shown = ", ".join(sorted({r.meeting_id for r in removed})[:8])
