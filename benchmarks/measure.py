@@ -5,12 +5,12 @@
 
 The engine runs exactly as `schedule propose` runs it: scheduler.api.propose, then
 scheduler.present.write_all into a temporary folder. Its phases are timed (time.perf_counter)
-by wrapping, in this process only, the functions that solve.plan() calls:
+by wrapping, in this process only, the functions that solve.solve() and api.plan() call:
   load      scheduler.inputs.load.load (as api.load)
   build     scheduler.engine.solve.build_context (the engine's filters, variables and rule units)
   hint      solve.greedy_hint + solve.add_hint (the engine's starting plan, if it has one)
   solve     scheduler.engine.solve.run_solver (CP-SAT, the engine's own parameters)
-  annotate  scheduler.engine.solve.extract + explain.annotate (validate.check of the plan)
+  annotate  scheduler.engine.solve.extract + explain's annotate, as api.plan calls it (validate.check of the plan)
   write     scheduler.present.write_all (proposals.csv, calendars, report), or proposals.csv
             alone while export_ics / report do not exist yet
 Peak memory is resource.getrusage(RUSAGE_SELF).ru_maxrss read right after the engine's phases
@@ -138,7 +138,6 @@ def run(args) -> dict:
     t_import = time.perf_counter()
     from scheduler import api
     from scheduler.engine import solve
-    from scheduler.explain import explainer as explain
     from scheduler.model.context import UNPLACED_WEIGHT
     from scheduler.world.calendar import occurrences
 
@@ -167,7 +166,7 @@ def run(args) -> dict:
     _timed(solve, "run_solver", "solve")
     _timed(solve, "_search_large", "solve")
     _timed(solve, "extract", "annotate")
-    _timed(explain, "annotate", "annotate")
+    _timed(api, "annotate", "annotate")
     profile = cProfile.Profile() if args.profile else None
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out["cpu_before_s"] = usage.ru_utime + usage.ru_stime

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from scheduler.core.clock import LONDON, now_utc, today_london  # noqa: F401 (re-exported)
-from scheduler.core.domain import Dataset, DateRange, Plan
+from scheduler.core.domain import Dataset, DateRange, Occurrence, Plan
 from scheduler.core.errors import DataError, Problem
-from scheduler.engine.solve import plan as solve_plan
+from scheduler.engine import solve
+from scheduler.explain.explainer import annotate
 from scheduler.inputs.load import load
+from scheduler.model.context import Options
 from scheduler.world.calendar import default_planning
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -31,6 +33,15 @@ def planning_window(ds: Dataset, start: date | None, end: date | None, today: da
     return window
 
 
+def plan(ds: Dataset, window: DateRange, *, strict: bool = False, time_limit: float | None = None,
+         seed: int | None = None, options: Options | None = None,
+         occs: list[Occurrence] | None = None) -> Plan:
+    """The pipeline: the engine places every occurrence, then explain says why each sits where it does."""
+    solved = solve.solve(ds, window, strict=strict, time_limit=time_limit, seed=seed, options=options, occs=occs)
+    annotate(ds, solved.plan, solved.ctx)
+    return solved.plan
+
+
 @dataclass
 class Proposal:
     dataset: Dataset
@@ -43,5 +54,5 @@ def propose(data: Path | str | None = None, start: date | None = None, end: date
     """Load, validate and plan; raises DataError (with every problem) for bad input."""
     ds = load(Path(data) if data else default_data_dir())
     window = planning_window(ds, start, end, today)
-    result = solve_plan(ds, window, strict=strict, time_limit=time_limit, seed=seed)
+    result = plan(ds, window, strict=strict, time_limit=time_limit, seed=seed)
     return Proposal(ds, result)

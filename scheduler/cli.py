@@ -177,7 +177,6 @@ def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
     """
     from scheduler import api
     from scheduler.core.errors import Problem
-    from scheduler.engine.solve import plan as solve_plan
     from scheduler.explain.explainer import explain_plan, render_text, to_json
     from scheduler.inputs.load import load
 
@@ -191,7 +190,7 @@ def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
     except DataError as exc:
         report_data_error(exc)
         sys.exit(2)
-    result = solve_plan(ds, window, strict=strict, time_limit=time_limit)
+    result = api.plan(ds, window, strict=strict, time_limit=time_limit)
     report = explain_plan(ds, result, meeting_id, strict=strict)
     if as_json:
         click.echo(to_json(report))

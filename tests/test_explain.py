@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import BASE_PEOPLE, BASE_VENUES, PLAN_FROM
 
+from scheduler.api import plan as solve_plan
 from scheduler.api import planning_window
 from scheduler.cli import main
 from scheduler.core.domain import Placement
-from scheduler.engine.solve import plan as solve_plan
 from scheduler.engine.validate import check
 from scheduler.explain.explainer import Explainer, explain_plan
 from scheduler.inputs.load import load

@@ -212,17 +212,29 @@ STATUS_NAMES = {
 }
 
 
-def plan(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit: float | None = None,
-         seed: int | None = None, options: Options | None = None,
-         occs: list[Occurrence] | None = None) -> Plan:
-    """Place every occurrence of the programme inside the planning window."""
+@dataclass
+class Solved:
+    """The engine's plan, with the model it came from: explanations read the model's choices."""
+
+    plan: Plan
+    ctx: ModelContext
+
+
+def solve(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit: float | None = None,
+          seed: int | None = None, options: Options | None = None,
+          occs: list[Occurrence] | None = None) -> Solved:
+    """Place every occurrence of the programme inside the planning window.
+
+    The plan's rows say where each occurrence goes; why (rules_relaxed, reason) is added by
+    explain.annotate, which `api.plan` runs next.
+    """
     options = options or Options()
     options.strict = options.strict or strict
     ss = solver_settings(ds, time_limit, seed)
     occs = occurrences(ds, planning) if occs is None else occs
     large = len(occs) >= LARGE_PROGRAMME and ss.workers > 1 and options.only is None
     ctx = build_context(ds, planning, occs, options, leave_out=PAIRWISE_CLASHES if large else ())
-    return solve_context(ds, ctx, ss)
+    return Solved(solve_context(ds, ctx, ss), ctx)
 
 
 NOT_FOUND = ("The solver's time limit ({limit:g} s) ended before any plan was found; "
@@ -236,8 +248,6 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     The hint is completed by CP-SAT first, so the search always starts from a whole plan; the
     greedy placement is used when no hint is given or the given one cannot be completed.
     """
-    from scheduler.explain.explainer import annotate  # explanations build their own small models
-
     started = time.perf_counter()
     share = min(5.0, ss.time_limit / 4)  # completing the starting plan uses part of the budget
     greedy = greedy_hint(ctx)
@@ -295,7 +305,6 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
         warnings=list(ds.warnings),
         progress=progress,
     )
-    annotate(ds, result, ctx)
     if not found and status != cp_model.INFEASIBLE:
         for p in result.unscheduled:
             p.reason = NOT_FOUND.format(limit=ss.time_limit)

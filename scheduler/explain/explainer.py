@@ -1395,11 +1395,15 @@ def annotate(ds: Dataset, plan: Plan, ctx: ModelContext) -> None:
     explained = 0
     # Without a plan (the search stopped before finding one) there is nothing to explain against.
     found = plan.solver_status in ("OPTIMAL", "FEASIBLE")
+    # A search that ended with no plan at all: the engine's own reason (its time limit) stands.
+    searched = found or plan.solver_status == "INFEASIBLE"
     for p in plan.placements:
         key = _key(p)
         c = ctx.by_key.get(key)
         if p.scheduled:
             p.reason = relaxed_reason(ctx, c, p.rules_relaxed) if (p.rules_relaxed and c) else ""
+            continue
+        if not searched:
             continue
         if found and explained < ANNOTATE_MAX_OCCURRENCES:
             if ex is None:

@@ -11,6 +11,7 @@ from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Pla
 from scheduler.engine import constraints
 from scheduler.engine.solve import SolverSettings, solve_context, solver_settings
 from scheduler.engine.validate import Checker, Finding
+from scheduler.explain.explainer import annotate
 from scheduler.inputs.timeparse import MIN_YEAR
 from scheduler.model.context import UNPLACED_WEIGHT, ModelContext, Options, build, objective
 from scheduler.whatif.change import Change
@@ -64,7 +65,9 @@ def solve(ds: Dataset, window: DateRange, occs: list[Occurrence], options: Optio
                            + sum(p.expr for p in moves))
     else:
         ctx.model.Minimize(objective(ctx))
-    return solve_context(ds, ctx, ss, hint)
+    plan = solve_context(ds, ctx, ss, hint)
+    annotate(ds, plan, ctx)
+    return plan
 
 
 
