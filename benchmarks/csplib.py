@@ -194,10 +194,10 @@ def convert(inst: Instance, folder: Path) -> Path:
            [[f"L{i:02d}", f"L{j:02d}", SLOT_MINUTES * inst.distance[i][j]]
             for i in range(n) for j in range(i + 1, n)])
     (folder / "settings.toml").write_text(
-        "# CSPLib problem 046, instance {0}: one-hour slots (benchmarks/csplib.py)\n"
+        f"# CSPLib problem 046, instance {inst.number}: one-hour slots (benchmarks/csplib.py)\n"
         "[organiser]\nname = \"CSPLib 046 benchmark\"\nemail = \"benchmark@example.org\"\n\n"
-        "[solver]\ntime_step_minutes = {1}\n".format(inst.number, SLOT_MINUTES), encoding="utf-8")
-    meta = {"source": "CSPLib prob046 instance {}".format(inst.number), "instance": inst.number,
+        f"[solver]\ntime_step_minutes = {SLOT_MINUTES}\n", encoding="utf-8")
+    meta = {"source": f"CSPLib prob046 instance {inst.number}", "instance": inst.number,
             "meetings": n, "agents": len(inst.agents), "slots": inst.slots, "day": DAY.isoformat(),
             "plan_from": PLAN_FROM.isoformat(), "plan_to": PLAN_TO.isoformat(),
             "published": "infeasible" if published().get(inst.number, {}) is None else "feasible"}

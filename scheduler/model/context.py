@@ -241,7 +241,8 @@ def light_presolve(params) -> None:
     params.symmetry_level = 0
 
 
-def solve_within(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+def solve_within(solver: cp_model.CpSolver, model: cp_model.CpModel,
+                 callback: cp_model.CpSolverSolutionCallback | None = None) -> int:
     """Solve, stopping at the solver's time limit even where CP-SAT would run past it.
 
     CP-SAT checks its own limit between steps; on very large models presolve can overrun it, so
@@ -251,7 +252,7 @@ def solve_within(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
-        return solver.Solve(model)
+        return solver.Solve(model, callback)
     finally:
         watchdog.cancel()
 
