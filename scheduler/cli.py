@@ -95,7 +95,7 @@ def check(data, out, start, end, strict) -> None:
     from scheduler.engine.validate import undeclared
     from scheduler.inputs.load import load
     from scheduler.outputs.export_csv import read_proposals
-    from scheduler.present import print_findings
+    from scheduler.present import print_check_summary, print_findings
 
     try:
         ds = load(data or api.default_data_dir())
@@ -112,6 +112,7 @@ def check(data, out, start, end, strict) -> None:
     findings = run_check(ds, rows, window, strict=strict)
     hard = [f for f in findings if f.hard]
     print_findings(console, hard, undeclared(findings, rows), len(rows))
+    print_check_summary(console, ds, rows, findings)
     sys.exit(1 if hard else 0)
 
 

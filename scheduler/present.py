@@ -102,3 +102,33 @@ def print_findings(console: Console, hard, soft, rows: int) -> None:
         console.print(f"[yellow]{len(soft)} soft rule note{'s' if len(soft) != 1 else ''} about rules_relaxed:[/]")
         for f in soft:
             console.print(f"  - {f}", markup=False)
+
+
+def print_check_summary(console: Console, ds: Dataset, rows: list, findings: list) -> None:
+    """What `schedule check` found besides broken rules: what is missing and what is relaxed.
+
+    Exit status stays about hard rules only; this says what the programme lacks.
+    """
+    from scheduler.engine.validate import relaxed_rules
+
+    unplaced = [p for p in sorted(rows, key=sort_key(ds)) if not p.scheduled]
+    placed = len(rows) - len(unplaced)
+    console.print(f"Summary: {placed} of {len(rows)} meetings are scheduled"
+                  + (f"; [red]not placed: {len(unplaced)}[/]" if unplaced else "") + ".")
+    for p in unplaced:
+        m = ds.meetings[p.occurrence.meeting_id]
+        why = f": {p.reason}" if p.reason else ""
+        console.print(f"  - {escape(m.title)} ({p.occurrence.meeting_id} #{p.occurrence.number}, "
+                      f"{escape(p.occurrence.period_label)}) is not placed{escape(why)}")
+    counts: dict[str, int] = {}
+    for relaxed in relaxed_rules(findings).values():
+        for r in relaxed:
+            counts[r] = counts.get(r, 0) + 1
+    if counts:
+        console.print("Rules relaxed: " + "; ".join(
+            f"{r} ({c}x: {BY_NAME[r].summary})" if r in BY_NAME else f"{r} ({c}x)" for r, c in sorted(counts.items())))
+    else:
+        console.print("Rules relaxed: none")
+    if unplaced:
+        console.print("What to do: run 'schedule explain MEETING_ID' to see what stops a meeting that is not "
+                      "placed, change the data, and run 'schedule propose' (or 'schedule whatif') again.")
