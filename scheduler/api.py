@@ -10,6 +10,7 @@ from scheduler.core.clock import LONDON, now_utc, today_london  # noqa: F401 (re
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Plan
 from scheduler.core.errors import DataError, Problem
 from scheduler.engine import solve
+from scheduler.engine.fixed import check_fixed, note_fixed
 from scheduler.explain.explainer import annotate
 from scheduler.inputs.load import load
 from scheduler.model.context import Options
@@ -39,6 +40,7 @@ def plan(ds: Dataset, window: DateRange, *, strict: bool = False, time_limit: fl
     """The pipeline: the engine places every occurrence, then explain says why each sits where it does."""
     solved = solve.solve(ds, window, strict=strict, time_limit=time_limit, seed=seed, options=options, occs=occs)
     annotate(ds, solved.plan, solved.ctx)
+    note_fixed(ds, solved.plan.placements)
     return solved.plan
 
 
@@ -54,5 +56,6 @@ def propose(data: Path | str | None = None, start: date | None = None, end: date
     """Load, validate and plan; raises DataError (with every problem) for bad input."""
     ds = load(Path(data) if data else default_data_dir())
     window = planning_window(ds, start, end, today)
+    check_fixed(ds, window, strict)  # a fixed placement that breaks a hard rule is a data error
     result = plan(ds, window, strict=strict, time_limit=time_limit, seed=seed)
     return Proposal(ds, result)

@@ -91,6 +91,7 @@ def check(data, out, start, end, strict) -> None:
     """Check an existing proposals.csv against the data and every rule, without the solver."""
     from scheduler import api
     from scheduler.core.errors import Problems
+    from scheduler.engine.fixed import check_fixed
     from scheduler.engine.validate import check as run_check
     from scheduler.engine.validate import undeclared
     from scheduler.inputs.load import load
@@ -100,6 +101,7 @@ def check(data, out, start, end, strict) -> None:
     try:
         ds = load(data or api.default_data_dir())
         window = api.planning_window(ds, start, end)
+        check_fixed(ds, window, strict)
         problems = Problems()
         path = Path(out) / "proposals.csv"
         if not path.exists():
@@ -178,12 +180,14 @@ def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
     """
     from scheduler import api
     from scheduler.core.errors import Problem
+    from scheduler.engine.fixed import check_fixed
     from scheduler.explain.explainer import explain_plan, render_text, to_json
     from scheduler.inputs.load import load
 
     try:
         ds = load(data or api.default_data_dir())
         window = api.planning_window(ds, start, end)
+        check_fixed(ds, window, strict)
         if meeting_id is not None and meeting_id not in ds.meetings:
             known = ", ".join(ds.meetings) or "none"
             raise DataError([Problem("command line", None, "MEETING_ID",

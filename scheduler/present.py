@@ -67,6 +67,10 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
         console.print("Rules relaxed: " + "; ".join(f"{r} ({c}x: {BY_NAME[r].summary})" for r, c in sorted(relaxed.items())))
     else:
         console.print("Rules relaxed: none")
+    from scheduler.engine.fixed import fixed_summary
+
+    for line in fixed_summary(ds, plan.placements):
+        console.print(escape(line))
     if totals:
         worst = max(totals.items(), key=lambda kv: (kv[1], kv[0]))
         console.print(f"Family travel: {sum(totals.values())} minutes in all (one way); the most any one person travels over the year is {worst[1]} minutes ({worst[0]})")

@@ -190,6 +190,43 @@ class TermBlock:
         return self.term.split()[0].lower() if self.term.split() else self.term
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """A placement the organiser has already decided (fixed.csv): each given value is a hard rule."""
+
+    meeting_id: str
+    number: int
+    day: date | None = None  # None: free to choose
+    start: int | None = None  # minutes after midnight
+    venue_id: str | None = None
+    row: int | None = None  # its row in fixed.csv (or the workbook's fixed sheet), for messages
+    file: str = "fixed.csv"
+
+    def keeps(self, day: date | None, start: int | None, venue_id: str | None) -> bool:
+        return ((self.day is None or self.day == day) and (self.start is None or self.start == start)
+                and (self.venue_id is None or self.venue_id == venue_id))
+
+    def restrict(self, days: list, times: list, venues: list) -> tuple[list, list, list]:
+        """An occurrence's candidate values, narrowed to the fixed ones (empty when not among them)."""
+        return ([d for d in days if self.day is None or d == self.day],
+                [t for t in times if self.start is None or t == self.start],
+                [v for v in venues if self.venue_id is None or v == self.venue_id])
+
+    def describe(self) -> str:
+        bits = []
+        if self.day is not None:
+            bits.append(f"on {self.day.isoformat()}")
+        if self.start is not None:
+            bits.append(f"at {hhmm(self.start)}")
+        if self.venue_id is not None:
+            bits.append(f"at venue {self.venue_id}")
+        return " ".join(bits) or "with nothing fixed"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}, row {self.row}" if self.row is not None else self.file
+
+
 @dataclass
 class Dataset:
     """Everything read from one data folder, validated and cross-referenced."""
@@ -204,6 +241,7 @@ class Dataset:
     districts: dict[str, tuple[float, float]]
     warnings: list[str] = field(default_factory=list)
     source: Path | None = None
+    fixed: dict[tuple[str, int], Fixed] = field(default_factory=dict)  # (meeting_id, occurrence) -> fixed.csv
 
 
 @dataclass(frozen=True)

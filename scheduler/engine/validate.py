@@ -171,7 +171,22 @@ class Checker:
             self.check_one(p)
         self.check_pairs(placed)
         self.check_series(rows)
+        self.check_fixed(rows)
         return sorted(set(self.findings))
+
+    def check_fixed(self, rows: list[Placement]) -> None:
+        """fixed.csv: every given date, start and venue is kept (a hard rule of the organiser's own)."""
+        for p in rows:
+            f = self.ds.fixed.get((p.occurrence.meeting_id, p.occurrence.number))
+            if f is None:
+                continue
+            if not p.scheduled:
+                message = f"is fixed {f.describe()} ({f.where}) but not scheduled"
+            elif not f.keeps(p.day, p.start, p.venue_id):
+                message = f"is fixed {f.describe()} ({f.where}) but placed on {p.day} at {hhmm(p.start)} at {p.venue_id}"
+            else:
+                continue
+            self.findings.append(Finding(p.occurrence.meeting_id, p.occurrence.number, "fixed", True, message))
 
 
 def check(ds: Dataset, rows: list[Placement], planning: DateRange, strict: bool = False) -> list[Finding]:

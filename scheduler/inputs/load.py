@@ -27,6 +27,7 @@ from scheduler.core.domain import (
 )
 from scheduler.core.errors import Problems
 from scheduler.core.values import EMAIL
+from scheduler.inputs.fixed import FIXED, FIXED_COLUMNS, fixed_placements
 from scheduler.inputs.settings import load_settings
 from scheduler.inputs.timeparse import (
     MAX_YEAR,
@@ -640,6 +641,7 @@ def load(folder: Path | str) -> Dataset:
                             ("meeting_id", "title", "attendees", "duration_minutes", "recurrence"))
     term_rows = read_csv(folder, TERM_DATES, problems, ("term", "first_day", "last_day"))
     travel_rows = read_csv(folder, TRAVEL_TIMES, problems, ("from", "to", "minutes"), optional=True)
+    fixed_rows = read_csv(folder, FIXED, problems, FIXED_COLUMNS, optional=True)
 
     venues = _venues(venue_rows) if venue_rows is not None else {}
     if venue_rows is not None and not venue_rows:
@@ -658,11 +660,14 @@ def load(folder: Path | str) -> Dataset:
         problems.add(TERM_DATES, None, None, "has a header but no term blocks; add the school term dates")
     travel = (_travel(travel_rows, all_venues, all_people, set(districts))
               if travel_rows and all_venues is not None and all_people is not None else {})
+    fixed_warnings: list[str] = []
+    fixed = fixed_placements(fixed_rows, meetings, venues, fixed_warnings) if fixed_rows else {}
     problems.raise_if_any()
 
     dataset = Dataset(venues=venues, participants=people, meetings=meetings, terms=terms,
                       non_school_days=non_school, travel_overrides=travel, settings=settings,
-                      districts=districts, source=folder)
+                      districts=districts, source=folder, fixed=fixed)
+    dataset.warnings.extend(fixed_warnings)
     dataset.warnings.extend(_warnings(dataset, venue_rows or []))
     return dataset
 

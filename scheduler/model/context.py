@@ -111,7 +111,11 @@ class ModelContext:
             if self.options.only is not None and (occ.meeting_id, occ.number) not in self.options.only:
                 continue
             m = ds.meetings[occ.meeting_id]
-            self.choices.append(Choice(occ, m, occ.planned.days(), self._time_grid(m), self._venue_ids(m)))
+            days, times, venues = occ.planned.days(), self._time_grid(m), self._venue_ids(m)
+            pinned = ds.fixed.get((occ.meeting_id, occ.number))  # fixed.csv: its given values only
+            if pinned is not None:
+                days, times, venues = pinned.restrict(days, times, venues)
+            self.choices.append(Choice(occ, m, days, times, venues))
         self.by_key = {c.key: c for c in self.choices}
         self._closed: tuple[np.ndarray, date] | None = None
         # rules this model leaves out (solve.PAIRWISE_CLASHES): its solutions are then not plans

@@ -11,6 +11,7 @@ from pathlib import Path
 from scheduler.api import default_data_dir, planning_window
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Venue
 from scheduler.core.errors import DataError, Problem, Problems
+from scheduler.engine.fixed import check_fixed
 from scheduler.inputs.load import _venues, date_problem, load, read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, parse_range
 from scheduler.outputs.export_csv import read_proposals, sort_key
@@ -358,4 +359,5 @@ def read_change(baseline: Path | str, data: Path | str | None, start: date | Non
     base, removed = read_baseline(Path(baseline), ds, problems)
     problems.raise_if_any()
     window, new = choose_window(ds, base, start, end, today)
+    check_fixed(ds, window)
     return Change(original, ds, closures, lost, added, venues_file, data is not None, base, removed, window, new)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from scheduler.core.domain import Dataset, DateRange, Placement, Plan
+from scheduler.engine.fixed import fixed_summary, note_fixed
 from scheduler.engine.validate import Finding
 from scheduler.outputs.export_csv import sort_key
 from scheduler.outputs.export_ics import (
@@ -253,6 +254,7 @@ def compare(change: Change, found: Search, replan: bool) -> WhatIfResult:
                         "travel_change_minutes": ""})
         if r.scheduled:
             withdrawals.append(Withdrawal(r, "This meeting is no longer part of the programme"))
+    note_fixed(ds, [r for r in rows if key_of(r) not in carried_keys])
     plan = dataclasses.replace(found.chosen, placements=sorted(rows, key=sort_key(ds)))
     return WhatIfResult(dataset=ds, baseline=change.base, plan=plan, changes=changes, invites=invites,
                         cancellations=cancellations, summary=[], applied=[],
@@ -313,6 +315,7 @@ def summarise(change: Change, found: Search, r: WhatIfResult, replan: bool) -> l
     if r.still:
         counts += f"; still not placed: {r.still}"
     lines.append(counts + ".")
+    lines += fixed_summary(ds, r.plan.placements)
     if r.rescue_moves:
         lines.append(f"{r.rescue_moves} of the moved meetings could have stayed, but moved to make room for a "
                      "meeting that would otherwise have been cancelled (changes.csv says which).")
