@@ -219,6 +219,9 @@ class Explainer:
         p.random_seed = self.seed
         p.max_deterministic_time = STEP_DETERMINISTIC_LIMIT
         p.max_time_in_seconds = STEP_WALL_LIMIT
+        # Probing in presolve costs more than it saves on these small models: about a quarter of
+        # the explanations' solving time on CSPLib problem 046 (benchmarks/RESULTS.md).
+        p.cp_model_probing_level = 0
         status = solver.Solve(model)
         if status == cp_model.INFEASIBLE:
             return Outcome(IMPOSSIBLE)
