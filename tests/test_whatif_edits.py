@@ -11,6 +11,7 @@ from pathlib import Path
 import icalendar
 from click.testing import CliRunner
 from conftest import write_csv
+from test_caldav import client, radicale, read_back, upload  # noqa: F401  (fixtures)
 from test_whatif import FROM, MEETINGS, PEOPLE, changes, organiser_updates, rows, run, setup  # noqa: F401
 
 from scheduler.cli import main
@@ -145,3 +146,70 @@ def test_a_person_who_now_needs_a_hoist_toilet_moves_only_their_meetings_at_venu
     [change] = changes(out)
     assert "no longer has every access feature the attendees need" in change["reason"]
     assert "hoist" not in (out / "invites" / "M-2.ics").read_text(encoding="utf-8").split("Access at")[0]
+
+
+def test_people_joining_and_leaving_get_only_their_own_files_and_nothing_else_changes(setup, tmp_path):
+    data, base = setup
+    # PR1 leaves M; a young person (YP9) and a professional (PR3) join it; R is untouched
+    people = PEOPLE + [
+        {"participant_id": "YP9", "name": "Yas Young", "role": "young_person", "email": "yas@example.org",
+         "home_postcode": "RH12"},
+        {"participant_id": "PR3", "name": "Pro Three", "role": "professional", "email": "pro3@example.org",
+         "home_postcode": "RH10"}]
+    meetings = [dict(MEETINGS[0], attendees="PR3;YP9", chair="PR3"), MEETINGS[1]]
+    folder = edited(data, tmp_path / "edited", people=people, meetings=meetings)
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(folder), "--from", FROM, "--out", str(out))
+    assert code == 0, output
+    old, new = rows(base / "proposals.csv"), rows(out / "proposals.csv")
+    for k in old:
+        assert {c: new[k][c] for c in ("date", "start", "venue_id", "uid", "sequence")} == {
+            c: old[k][c] for c in ("date", "start", "venue_id", "uid", "sequence")}
+    assert [c["change"] for c in changes(out)] == ["attendees"] * 3
+    # the invites go to those who joined: everyone else's file (PR3) and YP9's own, same SEQUENCE
+    assert sorted(p.name for p in (out / "invites").iterdir()) == sorted(
+        f"M-{n}{suffix}.ics" for n in (1, 2, 3) for suffix in ("", "-YP9"))
+    for n in (1, 2, 3):
+        ev = icalendar.Calendar.from_ical((out / "invites" / f"M-{n}.ics").read_bytes()).walk("VEVENT")[0]
+        assert [str(ev["ATTENDEE"])] == ["mailto:pro3@example.org"] and int(ev["SEQUENCE"]) == 0
+        own = icalendar.Calendar.from_ical((out / "invites" / f"M-{n}-YP9.ics").read_bytes()).walk("VEVENT")[0]
+        assert [str(own["ATTENDEE"])] == ["mailto:yas@example.org"]
+        # PR1 left: a cancellation naming PR1 alone
+        cal = icalendar.Calendar.from_ical((out / "cancellations" / f"M-{n}-left-1.ics").read_bytes())
+        [gone] = cal.walk("VEVENT")
+        assert str(cal["METHOD"]) == "CANCEL" and [str(gone["ATTENDEE"])] == ["mailto:pro1@example.org"]
+        assert str(gone["UID"]) == old[("M", n)]["uid"]
+    assert "same slot, attendees changed: 3" in " ".join(output.split())
+    assert len(organiser_updates(out)) == 0  # the organiser's own entries did not change
+
+
+def test_a_new_need_updates_the_calendar_servers_copy_in_place(setup, tmp_path, client):
+    """The what-if on an edited participants file: the moved meeting's invite replaces the server's copy."""
+    data, base = setup
+    people = [dict(p) for p in PEOPLE]
+    people[1]["needs"] = "hearing_loop"  # PR1 attends M; V2 (M #2) has no hearing loop now
+    folder = edited(data, tmp_path / "edited", people=people)
+    with open(folder / "venues.csv", encoding="utf-8", newline="") as fh:
+        venues = list(csv.DictReader(fh))
+    for v in venues:
+        v["hearing_loop"] = "no" if v["venue_id"] == "V2" else "yes"
+    write_csv(folder / "venues.csv", venues)
+    cal = client.principal().make_calendar(name="Need", cal_id="need")
+    for name in ("M-1.ics", "M-2.ics", "M-3.ics", "R-1.ics"):
+        upload(client, cal, (base / "invites" / name).read_bytes())
+    before = read_back(cal)
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(folder), "--from", FROM, "--out", str(out))
+    assert code == 0, output
+    assert sorted(p.name for p in (out / "invites").iterdir()) == ["M-2.ics"]
+    old_uid = rows(base / "proposals.csv")[("M", 2)]["uid"]
+    [stored_obj] = [o for o in cal.events() if str(icalendar.Calendar.from_ical(o.data).walk("VEVENT")[0]["UID"]) == old_uid]
+    stored_obj.save(raw_data=(out / "invites" / "M-2.ics").read_bytes())
+    after = read_back(cal)
+    assert set(after) == set(before)  # updated in place: still four entries, same UIDs
+    new = rows(out / "proposals.csv")[("M", 2)]
+    uid = new["uid"]
+    assert int(after[uid]["SEQUENCE"]) == 1 and after[uid].decoded("DTSTART").date().isoformat() == new["date"]
+    assert new["venue_id"] != "V2" and "hearing" not in str(after[uid]["DESCRIPTION"]).split("Access at")[0]
+    for other in set(before) - {uid}:
+        assert after[other].to_ical() == before[other].to_ical()

@@ -527,12 +527,19 @@ def young_filename(meeting_id: str, number: int, participant_id: str) -> str:
     return f"{meeting_id}-{number}-{participant_id}.ics"
 
 
-def write_invites(folder: Path, ds: Dataset, p: Placement, reason: str = "") -> None:
-    """The invite for everyone else, and one for each young person attending (same UID)."""
+def write_invites(folder: Path, ds: Dataset, p: Placement, reason: str = "",
+                  only: tuple[str, ...] | None = None) -> None:
+    """The invite for everyone else, and one for each young person attending (same UID).
+
+    `only` limits the files: "" for everyone else's, a participant id for a young person's.
+    """
     occ = p.occurrence
-    (folder / invite_filename(occ.meeting_id, occ.number)).write_bytes(
-        calendar_bytes(invite_calendar(ds, p, reason=reason)))
+    if only is None or "" in only:
+        (folder / invite_filename(occ.meeting_id, occ.number)).write_bytes(
+            calendar_bytes(invite_calendar(ds, p, reason=reason)))
     for person in young_invitees(ds, ds.meetings[occ.meeting_id]):
+        if only is not None and person.participant_id not in only:
+            continue
         (folder / young_filename(occ.meeting_id, occ.number, person.participant_id)).write_bytes(
             calendar_bytes(invite_calendar(ds, p, reason=reason, audience=person.participant_id)))
 

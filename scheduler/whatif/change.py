@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from icalendar import Calendar, vCalAddress
+
 from scheduler.api import default_data_dir, planning_window
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Venue
 from scheduler.core.errors import DataError, Problem, Problems
@@ -326,6 +328,8 @@ class Change:
     removed: list[Removed]  # baseline rows of meetings or occurrences the data no longer has
     window: DateRange
     new_occurrences: list[Occurrence] = field(default_factory=list)  # not in the baseline
+    # who was sent each baseline occurrence's invites: UID key -> {lower-case address: ATTENDEE}
+    sent: dict[Key, dict[str, vCalAddress]] = field(default_factory=dict)
 
     def describe(self) -> list[str]:
         out = describe_changes(self.ds, self.closures, self.added_venues, self.venues_file)
@@ -360,4 +364,32 @@ def read_change(baseline: Path | str, data: Path | str | None, start: date | Non
     problems.raise_if_any()
     window, new = choose_window(ds, base, start, end, today)
     check_fixed(ds, window)
-    return Change(original, ds, closures, lost, added, venues_file, data is not None, base, removed, window, new)
+    return Change(original, ds, closures, lost, added, venues_file, data is not None, base, removed, window, new,
+                  sent_to(Path(baseline), base))
+
+
+def sent_to(folder: Path, base: list[Placement]) -> dict[Key, dict[str, vCalAddress]]:
+    """The attendees each baseline invite was sent to, read from its invites/ files (all of them:
+    the one for everyone else and each young person's own)."""
+    by_uid = {p.occurrence.uid: key_of(p) for p in base}
+    out: dict[Key, dict[str, vCalAddress]] = {}
+    folder = folder / "invites"
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.ics")):
+        try:
+            cal = Calendar.from_ical(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if str(cal.get("METHOD", "")).upper() != "REQUEST":
+            continue
+        for event in cal.walk("VEVENT"):
+            key = by_uid.get(str(event.get("UID", "")))
+            if key is None:
+                continue
+            attendees = event.get("ATTENDEE", [])
+            for a in attendees if isinstance(attendees, list) else [attendees]:
+                address = str(a).removeprefix("mailto:").removeprefix("MAILTO:").strip()
+                if address and a.params.get("ROLE") != "CHAIR":
+                    out.setdefault(key, {})[address.lower()] = a
+    return out

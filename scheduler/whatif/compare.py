@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from icalendar import vCalAddress
+
 from scheduler.core.domain import Dataset, DateRange, Placement, Plan
+from scheduler.core.values import is_email
 from scheduler.engine.fixed import fixed_summary, note_fixed
 from scheduler.engine.validate import Finding
 from scheduler.outputs.export_csv import sort_key
@@ -118,6 +121,18 @@ class Invite:
     placement: Placement  # scheduled, SEQUENCE already raised
     notice: str  # for the attendees: why it changed, and when it was
     old: Placement  # the baseline row
+    # None: every file (the invite for everyone else and each young person's own); otherwise
+    # only these ("" for everyone else's, a participant id for a young person's): the slot did
+    # not change, only people joined, so only they need the invite
+    only: tuple[str, ...] | None = None
+
+
+@dataclass
+class Uninvite:
+    """People who were sent a meeting and no longer attend: each gets a cancellation of their own."""
+
+    placement: Placement  # as they were sent it
+    addresses: list[vCalAddress]
 
 
 @dataclass
@@ -156,6 +171,8 @@ class WhatIfResult:
     free_status: str = ""
     added: list[str] = field(default_factory=list)  # venue ids added by --add-venues or --venues
     withdrawals: list[Withdrawal] = field(default_factory=list)
+    uninvites: list[Uninvite] = field(default_factory=list)
+    attendee_updates: int = 0
     added_occurrences: int = 0
     still: int = 0  # not placed before, and still not placed (added ones included)
     baseline_dir: Path | None = None
@@ -172,6 +189,7 @@ def compare(change: Change, found: Search, replan: bool) -> WhatIfResult:
     changes: list[dict[str, str]] = []
     invites: list[Invite] = []
     cancellations: list[Cancellation] = []
+    uninvites: list[Uninvite] = []
     counts = Counter()
     for b in change.base:
         k = key_of(b)
@@ -182,11 +200,27 @@ def compare(change: Change, found: Search, replan: bool) -> WhatIfResult:
         n = dataclasses.replace(new_by_key[k])
         why = why_affected(ds, b, affected[k], change) if k in affected else ""
         plain = why_affected(ds, b, affected[k], change, rule_names=False) if k in affected else ""
+        joined, left = _who_changed(ds, b, change.sent.get(k, {})) if b.scheduled else ([], [])
+        if left:
+            uninvites.append(Uninvite(b, left))
         if b.scheduled and n.scheduled and slot_of(b) == slot_of(n):
             n.sequence = b.sequence
             if n.rules_relaxed == b.rules_relaxed:
                 n.reason = b.reason  # read from a locked slot, the reason would lose its alternatives
             counts["unchanged"] += 1
+            if joined or left:
+                counts["attendees"] += 1
+                young = {pid for pid in joined if ds.participants[pid].role == "young_person"}
+                only = tuple(([""] if set(joined) - young else []) + sorted(young))
+                if only:
+                    invites.append(Invite(n, "", b, only))
+                bits = []
+                if joined:
+                    bits.append(f"{', '.join(joined)} join{'s' if len(joined) == 1 else ''} (an invite goes to them)")
+                if left:
+                    bits.append(f"{plural(len(left), 'address')} no longer invited get a cancellation of their own")
+                changes.append(_change_row(ds, b, n, "attendees", "Same date, time and venue; attendees changed: "
+                                           + "; ".join(bits) + ".", "0"))
         elif b.scheduled and n.scheduled:
             n.sequence = b.sequence + 1
             counts["moved"] += 1
@@ -260,10 +294,26 @@ def compare(change: Change, found: Search, replan: bool) -> WhatIfResult:
                         cancellations=cancellations, summary=[], applied=[],
                         moved=counts["moved"], cancelled=counts["cancelled"],
                         unchanged=counts["unchanged"], newly_scheduled=counts["new"],
-                        rescue_moves=counts["rescue"], withdrawals=withdrawals,
+                        rescue_moves=counts["rescue"], withdrawals=withdrawals, uninvites=uninvites,
+                        attendee_updates=counts["attendees"],
                         added_occurrences=counts["added"],
                         still=counts["still"] + sum(1 for o in change.new_occurrences
                                                     if not new_by_key[(o.meeting_id, o.number)].scheduled))
+
+
+def _who_changed(ds: Dataset, b: Placement, sent: dict[str, vCalAddress]) -> tuple[list[str], list[vCalAddress]]:
+    """Who joined since the baseline's invites were sent (participant ids), and who was sent them
+    but no longer attends (their addresses as sent). Nothing when the baseline has no invites."""
+    if not sent:
+        return [], []
+    now: dict[str, str] = {}
+    for pid in ds.meetings[b.occurrence.meeting_id].everyone:
+        person = ds.participants.get(pid)
+        if person is not None and is_email(person.email):
+            now.setdefault(person.email.strip().lower(), pid)
+    joined = sorted({pid for address, pid in now.items() if address not in sent})
+    left = [a for address, a in sorted(sent.items()) if address not in now]
+    return joined, left
 
 
 def _better(b: Placement, n: Placement) -> str:
@@ -312,6 +362,8 @@ def summarise(change: Change, found: Search, r: WhatIfResult, replan: bool) -> l
         counts += f"; newly scheduled: {r.newly_scheduled}"
     if r.added_occurrences:
         counts += f"; added: {r.added_occurrences}"
+    if r.attendee_updates:
+        counts += f"; same slot, attendees changed: {r.attendee_updates}"
     if r.still:
         counts += f"; still not placed: {r.still}"
     lines.append(counts + ".")

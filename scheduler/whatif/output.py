@@ -116,6 +116,8 @@ def organiser_updates(r: WhatIfResult) -> Calendar:
     cal = new_calendar("PUBLISH", ds.settings.calendar_name)
     for inv in r.invites:
         p = inv.placement
+        if inv.only is not None:
+            continue  # only the attendees changed: the organiser's entry is the same
         cal.add_component(meeting_event(ds, p, "PUBLISH", f"This meeting has changed: {inv.notice}" if inv.notice else ""))
         if p.papers_due is not None:
             note = ""
@@ -177,6 +179,18 @@ def withdrawal_calendar(path: Path, sequence: int, note: str) -> Calendar | None
     return cal
 
 
+def uninvite_calendar(ds, p, address) -> Calendar:
+    """A cancellation for one person who no longer attends: METHOD:CANCEL naming them alone."""
+    cal = new_calendar("CANCEL")
+    event = meeting_event(ds, p, "CANCEL", "You are no longer on the list of attendees for this meeting, so it "
+                                           "is taken out of your calendar. If that is a mistake, please contact "
+                                           "the organiser", audience="")
+    event.pop("ATTENDEE", None)
+    event.add("attendee", address)
+    cal.add_component(event)
+    return cal
+
+
 def write_whatif(out: Path, r: WhatIfResult) -> None:
     """proposals.csv, changes.csv, programme.ics, invites/ and cancellations/ (only files to send),
     organiser-updates.ics (the organiser's own calendar) and report.html."""
@@ -191,12 +205,20 @@ def write_whatif(out: Path, r: WhatIfResult) -> None:
             folder = stage / "invites"
             folder.mkdir(exist_ok=True)
             for inv in r.invites:
-                write_invites(folder, ds, inv.placement, reason=inv.notice)
+                write_invites(folder, ds, inv.placement, reason=inv.notice, only=inv.only)
         withdrawn = [(w, path) for w in r.withdrawals
                      for path in _sent_files(r.baseline_dir, w.removed.meeting_id, w.removed.number)]
-        if r.cancellations or withdrawn:
+        if r.cancellations or withdrawn or r.uninvites:
             folder = stage / "cancellations"
             folder.mkdir(exist_ok=True)
+            sequence = {(p.occurrence.meeting_id, p.occurrence.number): p.sequence for p in r.plan.placements}
+            for u in r.uninvites:
+                occ = u.placement.occurrence
+                at = dataclasses.replace(u.placement, sequence=max(u.placement.sequence,
+                                                                   sequence.get((occ.meeting_id, occ.number), 0)))
+                for i, address in enumerate(u.addresses, start=1):
+                    (folder / f"{occ.meeting_id}-{occ.number}-left-{i}.ics").write_bytes(
+                        calendar_bytes(uninvite_calendar(ds, at, address)))
             for c in r.cancellations:
                 write_cancellations(folder, ds, c.placement, c.notice)
             for w, path in withdrawn:
@@ -242,7 +264,7 @@ def print_whatif(console, r: WhatIfResult, out: Path) -> None:
     files = ["proposals.csv", "changes.csv", "programme.ics", ORGANISER_UPDATES]
     if r.invites:
         files.append(f"invites/ ({plural(len(r.invites), 'updated meeting')})")
-    cancelled = len(r.cancellations) + len(r.withdrawals)
+    cancelled = len(r.cancellations) + len(r.withdrawals) + sum(len(u.addresses) for u in r.uninvites)
     if cancelled:
         files.append(f"cancellations/ ({plural(cancelled, 'cancellation')})")
     files.append("report.html")
