@@ -136,7 +136,7 @@ def organiser_updates(r: WhatIfResult) -> Calendar:
         if p.papers_due is not None:
             cal.add_component(papers_event(ds, p, cancelled=True,
                                            note="These papers are no longer needed: the meeting has been cancelled."))
-    sent = _programme_events(r.baseline_dir)
+    sent = _programme_events(r.baseline_dir) if r.withdrawals else {}
     for w in r.withdrawals:
         old = sent.get(w.removed.uid)
         if old is not None:
