@@ -438,6 +438,7 @@ def least_compromise(ctx: ModelContext) -> None:
     """
     s = ctx.ds.settings
     per_value = {"day": UNARY_DAY, "time": UNARY_TIME, "venue": UNARY_VENUE}
+    by_occurrence: dict[tuple[str, int] | None, list] | None = None
     for c in ctx.choices:
         if c.fixed or not (c.days and c.times and c.venues):
             continue
@@ -459,8 +460,13 @@ def least_compromise(ctx: ModelContext) -> None:
         bound = best_dt + min(counts["venue"])
         if bound <= 0:
             continue
-        rules = set(UNARY_DAY + UNARY_TIME + UNARY_VENUE) | {"young_people_hours"}
-        exprs = [p.expr for p in ctx.penalties if p.occurrence == c.key and p.rule in rules]
+        if by_occurrence is None:  # once, and only when some occurrence needs it (was a scan per occurrence)
+            rules = set(UNARY_DAY + UNARY_TIME + UNARY_VENUE) | {"young_people_hours"}
+            by_occurrence = {}
+            for p in ctx.penalties:
+                if p.rule in rules:
+                    by_occurrence.setdefault(p.occurrence, []).append(p.expr)
+        exprs = by_occurrence.get(c.key)
         if exprs:
             ctx.model.Add(sum(exprs) >= bound * c.placed)
 
