@@ -199,7 +199,7 @@ CONSULT_TOPICS = ("Short breaks changes", "New special school places", "Home to 
 
 # -- small helpers ---------------------------------------------------------------------------------
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (the engine uses geopy's geodesic; they differ by well under 1%)."""
+    """Great-circle distance (the engine uses the WGS-84 ellipsoid, world/geodesy.py; they differ by under 0.5%)."""
     la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))

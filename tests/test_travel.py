@@ -9,7 +9,7 @@ import numpy as np
 from geopy.distance import geodesic
 
 from scheduler.inputs.load import load
-from scheduler.world.geodesy import distance_km
+from scheduler.world.geodesy import MEAN_RADIUS_KM, distance_km
 from scheduler.world.travel import Travel
 
 
@@ -21,6 +21,15 @@ def test_batch_geodesic_agrees_with_geopy_across_the_uk():
     theirs = np.array([[geodesic(tuple(h), tuple(v)).km for v in venues] for h in homes])
     assert np.abs(ours - theirs).max() < 1e-6  # under a millimetre
     assert distance_km(venues[:1], venues[:1])[0, 0] == 0.0
+
+
+def test_points_half_a_globe_apart_fall_back_to_the_sphere():
+    # Vincenty's formula does not converge for (nearly) antipodal points; UK data never has them,
+    # but the answer is still a distance, not NaN.
+    km = distance_km(np.array([(0.0, 0.0)]), np.array([(0.5, 179.7), (51.0, -0.2)]))
+    assert np.isfinite(km).all()
+    assert abs(km[0, 0] - math.pi * MEAN_RADIUS_KM) < 0.01 * math.pi * MEAN_RADIUS_KM
+    assert abs(km[0, 1] - geodesic((0.0, 0.0), (51.0, -0.2)).km) < 1e-6
 
 
 def test_minutes_are_rounded_up_and_public_transport_waits(tiny):
