@@ -4,14 +4,14 @@
         [--mip-time-limit S] [--no-mip] [--no-greedy] [--load-only] [--profile]
 
 The engine runs exactly as `schedule propose` runs it: scheduler.api.propose, then
-scheduler.present.write_all into a temporary folder. Its phases are timed (time.perf_counter)
+scheduler.outputs.folder.write_all into a temporary folder. Its phases are timed (time.perf_counter)
 by wrapping, in this process only, the functions that solve.solve() and api.plan() call:
   load      scheduler.inputs.load.load (as api.load)
   build     scheduler.engine.solve.build_context (the engine's filters, variables and rule units)
   hint      solve.greedy_hint + solve.add_hint (the engine's starting plan, if it has one)
   solve     scheduler.engine.solve.run_solver (CP-SAT, the engine's own parameters)
   annotate  scheduler.engine.solve.extract + explain's annotate, as api.plan calls it (validate.check of the plan)
-  write     scheduler.present.write_all (proposals.csv, calendars, report), or proposals.csv
+  write     scheduler.outputs.folder.write_all (proposals.csv, calendars, report), or proposals.csv
             alone while export_ics / report do not exist yet
 Peak memory is resource.getrusage(RUSAGE_SELF).ru_maxrss read right after the engine's phases
 (before the greedy and MIP peers run in the same process). CP-SAT's progress is recorded by
@@ -161,7 +161,7 @@ def run(args) -> dict:
         out["ok"] = True
         return out
 
-    # The engine runs exactly as `schedule propose` runs it (api.propose, then present.write_all);
+    # The engine runs exactly as `schedule propose` runs it (api.propose, then outputs.folder.write_all);
     # its phases are timed by wrapping the functions plan() calls.
     _install_recorder()
     _timed(api, "load", "load")
@@ -292,8 +292,8 @@ def _mip_guard(ctx) -> str | None:
 
 
 def _write(ds, plan) -> str:
+    from scheduler.outputs.folder import write_all
     from scheduler.outputs.write import write_outputs
-    from scheduler.present import write_all
 
     have = all(importlib.util.find_spec(m) is not None for m in ("scheduler.outputs.export_ics", "scheduler.outputs.report"))
     with tempfile.TemporaryDirectory(prefix="bench-out-") as tmp:

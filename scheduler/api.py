@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from scheduler.core.clock import LONDON, now_utc, today_london  # noqa: F401 (re-exported)
+from scheduler.core.clock import today_london
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Plan
 from scheduler.core.errors import DataError, Problem
 from scheduler.engine import solve

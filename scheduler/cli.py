@@ -69,7 +69,8 @@ def main() -> None:
 def propose(data, out, start, end, strict, time_limit, seed) -> None:
     """Plan every meeting in a slot and a venue, and write the outputs."""
     from scheduler import api
-    from scheduler.present import print_plan, write_all
+    from scheduler.outputs.folder import write_all
+    from scheduler.present import print_plan
 
     try:
         result = api.propose(data, start, end, strict=strict, time_limit=time_limit, seed=seed)

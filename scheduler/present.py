@@ -1,4 +1,4 @@
-"""What the organiser sees: the terminal table and summary, and the set of output files."""
+"""What the organiser sees in the terminal: the table of meetings and the summary."""
 
 from __future__ import annotations
 
@@ -8,34 +8,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from scheduler.core.domain import Dataset, Plan, hhmm
-from scheduler.explain.metrics import family_totals, stale_access_warnings  # noqa: F401 (re-exported)
-from scheduler.outputs.export_csv import sort_key, write_proposals
-from scheduler.outputs.write import write_outputs
+from scheduler.core.domain import Dataset, Plan, hhmm, sort_key
+from scheduler.engine.fixed import fixed_summary
+from scheduler.engine.validate import relaxed_rules
+from scheduler.explain.metrics import family_totals, stale_access_warnings
+from scheduler.outputs.export_ics import uninvitable
 from scheduler.rules.rulebook import BY_NAME
-
-
-def write_all(out: Path, ds: Dataset, plan: Plan, extra=None, *, changes: list[dict] | None = None,
-              what_if_summary: str | None = None, all_invites: bool = True) -> None:
-    """proposals.csv, calendar files and report, replaced together.
-
-    `changes` and `what_if_summary` (schedule whatif) go to the report; with `all_invites`
-    False only programme.ics is written here, and `extra` writes the invites it chooses.
-    """
-
-    def writer(stage: Path) -> None:
-        write_proposals(stage / "proposals.csv", ds, plan)
-        from scheduler.outputs.export_ics import calendar_bytes, programme_calendar, write_calendars
-        if all_invites:
-            write_calendars(stage, ds, plan)
-        else:
-            (stage / "programme.ics").write_bytes(calendar_bytes(programme_calendar(ds, plan)))
-        from scheduler.outputs.report import write_report
-        write_report(stage / "report.html", ds, plan, changes, what_if_summary=what_if_summary)
-        if extra:
-            extra(stage)
-
-    write_outputs(out, writer)
 
 
 def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
@@ -67,8 +45,6 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
         console.print("Rules relaxed: " + "; ".join(f"{r} ({c}x: {BY_NAME[r].summary})" for r, c in sorted(relaxed.items())))
     else:
         console.print("Rules relaxed: none")
-    from scheduler.engine.fixed import fixed_summary
-
     for line in fixed_summary(ds, plan.placements):
         console.print(escape(line))
     if totals:
@@ -80,8 +56,6 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
     console.print(f"Solver: {status}, in {plan.solve_seconds:.1f} s")
     for w in plan.warnings + stale_access_warnings(ds, plan):
         console.print(f"[yellow]Note:[/] {escape(w)}")
-
-    from scheduler.outputs.export_ics import uninvitable
 
     no_email = uninvitable(ds, plan)
     if no_email:
@@ -113,8 +87,6 @@ def print_check_summary(console: Console, ds: Dataset, rows: list, findings: lis
 
     Exit status stays about hard rules only; this says what the programme lacks.
     """
-    from scheduler.engine.validate import relaxed_rules
-
     unplaced = [p for p in sorted(rows, key=sort_key(ds)) if not p.scheduled]
     placed = len(rows) - len(unplaced)
     console.print(f"Summary: {placed} of {len(rows)} meetings are scheduled"

@@ -17,6 +17,7 @@ from caldav import DAVClient, Event
 from conftest import BASE_PEOPLE, BASE_TERMS, PLAN_FROM
 
 from scheduler import api
+from scheduler.core.clock import LONDON
 from scheduler.outputs.export_ics import (
     calendar_bytes,
     invite_calendar,
@@ -212,7 +213,7 @@ def test_every_event_round_trips_through_radicale_unchanged(client, files):
     # The server places each meeting at the right instant, winter (GMT) and summer (BST) alike:
     # a time-range query on the UTC start finds it, and one an hour off in UTC does not.
     for p in result.plan.scheduled:
-        start = datetime.combine(p.day, datetime.min.time(), api.LONDON) + timedelta(minutes=p.start)
+        start = datetime.combine(p.day, datetime.min.time(), LONDON) + timedelta(minutes=p.start)
         start_utc = start.astimezone(UTC)
         hit = invites_cal.search(start=start_utc, end=start_utc + timedelta(minutes=1), event=True, expand=False)
         assert p.occurrence.uid in {str(e.icalendar_component["UID"]) for e in hit}
@@ -236,7 +237,7 @@ def test_an_updated_invite_replaces_the_event_in_place(client, files):
     stored = read_back(cal)
     assert list(stored) == [p.occurrence.uid]
     assert int(stored[p.occurrence.uid]["SEQUENCE"]) == p.sequence + 1
-    moved_start = datetime.combine(p.day, datetime.min.time(), api.LONDON) + timedelta(minutes=p.start + 60)
+    moved_start = datetime.combine(p.day, datetime.min.time(), LONDON) + timedelta(minutes=p.start + 60)
     assert stored[p.occurrence.uid].decoded("DTSTART") == moved_start
     assert str(stored[p.occurrence.uid]["DESCRIPTION"]).startswith("This meeting has changed: The room")
 

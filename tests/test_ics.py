@@ -11,6 +11,7 @@ import icalendar
 import pytest
 from conftest import BASE_PEOPLE, BASE_TERMS, BASE_VENUES, PLAN_FROM
 from ical.calendar_stream import IcsCalendarStream
+from rich.console import Console
 
 from scheduler import api
 from scheduler.core.domain import DateRange, Placement, Plan
@@ -27,6 +28,8 @@ from scheduler.outputs.export_ics import (
     uninvitable,
     write_calendars,
 )
+from scheduler.outputs.folder import write_all
+from scheduler.present import print_plan
 from scheduler.world.calendar import calendar_for, occurrence_uid, occurrences
 
 LONDON = ZoneInfo("Europe/London")
@@ -636,10 +639,6 @@ def test_a_meeting_where_nobody_has_an_email_still_makes_a_valid_request(tiny, t
 
 
 def test_end_to_end_outputs_hold_the_calendars_and_the_summary_names_who_has_no_email(programme, tmp_path):
-    from rich.console import Console
-
-    from scheduler.present import print_plan, write_all
-
     _, result, out = programme
     full = tmp_path / "full"
     write_all(full, result.dataset, result.plan)

@@ -18,8 +18,8 @@ from conftest import BASE_PEOPLE, BASE_VENUES, REPO, make_data
 
 from scheduler import api
 from scheduler.core.wording import short_date
+from scheduler.outputs.folder import write_all
 from scheduler.outputs.report import render_report, write_report
-from scheduler.present import write_all
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 HOSTILE = '<script>alert("x")</script>'

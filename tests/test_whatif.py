@@ -19,12 +19,13 @@ from test_caldav import client, radicale, read_back, upload  # noqa: F401  (fixt
 
 from scheduler import api
 from scheduler.cli import main
+from scheduler.core.clock import LONDON
 from scheduler.core.domain import Placement, Plan
 from scheduler.engine.solve import family_travel
 from scheduler.engine.validate import check, relaxed_rules
 from scheduler.inputs.load import load
 from scheduler.inputs.timeparse import parse_hhmm
-from scheduler.present import write_all
+from scheduler.outputs.folder import write_all
 from scheduler.world.calendar import calendar_for, occurrences
 from scheduler.world.travel import Travel
 
@@ -389,7 +390,7 @@ def test_the_moved_invite_updates_the_calendar_servers_copy_in_place(setup, tmp_
     stored = read_back(cal)
     assert set(stored) == {uid_m, uid_r}  # updated in place: no second copy of either
     new = rows(out / "proposals.csv")[("M", 3)]
-    start = datetime.combine(date.fromisoformat(new["date"]), datetime.min.time(), api.LONDON) + timedelta(
+    start = datetime.combine(date.fromisoformat(new["date"]), datetime.min.time(), LONDON) + timedelta(
         minutes=parse_hhmm(new["start"]))
     assert stored[uid_m].decoded("DTSTART") == start and int(stored[uid_m]["SEQUENCE"]) == 1
     assert "closed for good" in str(stored[uid_m]["DESCRIPTION"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -297,3 +298,9 @@ class Plan:
     @property
     def unscheduled(self) -> list[Placement]:
         return [p for p in self.placements if not p.scheduled]
+
+
+def sort_key(ds: Dataset) -> Callable[[Placement], tuple[int, int]]:
+    """The order every output lists placements in: series as in meetings.csv, then occurrence number."""
+    order = {mid: i for i, mid in enumerate(ds.meetings)}
+    return lambda p: (order.get(p.occurrence.meeting_id, 1 << 30), p.occurrence.number)

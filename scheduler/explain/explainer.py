@@ -41,6 +41,7 @@ from scheduler.core.domain import (
     Placement,
     Plan,
     hhmm,
+    sort_key,
 )
 from scheduler.engine.constraints import OPTIONAL, REQUIRED, UNARY
 from scheduler.engine.solve import build_context, family_travel
@@ -1299,8 +1300,6 @@ def explain_occurrence(ex: Explainer, p: Placement, *, detail: bool) -> dict:
 def explain_plan(ds: Dataset, plan: Plan, meeting_id: str | None = None, *, strict: bool = False,
                  options: Options | None = None, seed: int | None = None) -> dict:
     """The explanation of a plan: every relaxed and unplaced occurrence, or every one of a series."""
-    from scheduler.outputs.export_csv import sort_key
-
     ex = Explainer(ds, plan.planning, plan.placements, options=options or Options(strict=strict), seed=seed)
     rows = sorted(plan.placements, key=sort_key(ds))
     if meeting_id is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from scheduler.core.domain import Dataset, Plan
+from scheduler.core.domain import Dataset, DateRange, Placement, Plan
 from scheduler.world.travel import Travel
 
 
@@ -33,3 +35,27 @@ def stale_access_warnings(ds: Dataset, plan: Plan) -> list[str]:
         return []
     return [f"{len(stale)} venue{'s' if len(stale) != 1 else ''} in the plan had no access check in the year "
             f"before {plan.planning.first} ({', '.join(stale)}); visit or phone them to confirm the access features."]
+
+
+@dataclass
+class Metrics:
+    """What a what-if compares before and after: placed, family travel, relaxed rules."""
+
+    placed: int
+    travel_total: int
+    travel_worst: int
+    relaxed: Counter
+
+    @property
+    def relaxed_count(self) -> int:
+        return sum(self.relaxed.values())
+
+
+def metrics(ds: Dataset, placements: list[Placement]) -> Metrics:
+    plan = Plan(placements=placements, planning=DateRange(date.min, date.max))
+    known = Plan(placements=[p for p in placements if p.venue_id in ds.venues and p.occurrence.meeting_id in ds.meetings],
+                 planning=plan.planning)
+    totals = family_totals(ds, known)
+    relaxed = Counter(r for p in plan.scheduled for r in p.rules_relaxed)
+    return Metrics(len(plan.scheduled), sum(p.travel_total for p in plan.scheduled),
+                   max(totals.values(), default=0), relaxed)

@@ -11,11 +11,9 @@ either (anything with `get`, `error`, `number` and `file`, such as inputs.load.R
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Protocol
 
 from scheduler.core.domain import Fixed, Meeting, Venue
-from scheduler.core.errors import Problems
 
 FIXED = "fixed.csv"
 FIXED_COLUMNS = ("meeting_id", "occurrence")
@@ -33,11 +31,6 @@ class FixedRow(Protocol):
     def time(self, column: str, default: int | None) -> int | None: ...
 
 
-def read_fixed(folder: Path, problems: Problems) -> list | None:
-    """The rows of fixed.csv in a data folder, or None when there is none (it is optional)."""
-    from scheduler.inputs.load import read_csv
-
-    return read_csv(Path(folder), FIXED, problems, FIXED_COLUMNS, optional=True)
 
 
 def fixed_placements(rows: list[FixedRow], meetings: dict[str, Meeting], venues: dict[str, Venue],

@@ -7,8 +7,9 @@ import io
 from datetime import date
 from pathlib import Path
 
-from scheduler.core.domain import Dataset, DateRange, Placement, Plan, hhmm
+from scheduler.core.domain import Dataset, DateRange, Placement, Plan, hhmm, sort_key
 from scheduler.core.errors import Problems
+from scheduler.inputs.load import read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, split_list
 from scheduler.outputs.write import neutralise
 from scheduler.world.calendar import occurrences
@@ -46,11 +47,6 @@ def proposal_row(ds: Dataset, p: Placement) -> dict[str, str]:
     }
 
 
-def sort_key(ds: Dataset):
-    order = {mid: i for i, mid in enumerate(ds.meetings)}
-    return lambda p: (order.get(p.occurrence.meeting_id, 1 << 30), p.occurrence.number)
-
-
 def write_table(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\r\n", extrasaction="ignore")
@@ -73,8 +69,6 @@ def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Probl
     has are collected there instead of being problems, and a venue no longer in venues.csv is
     read as it is (the checker then finds it closed).
     """
-    from scheduler.inputs.load import read_csv
-
     name = path.name
     rows = read_csv(path.parent, name, problems,
                     ("meeting_id", "occurrence", "status", "date", "start", "end", "venue_id"))

@@ -35,6 +35,7 @@ from icalendar import (
     vCalAddress,
 )
 
+from scheduler.core.clock import now_utc
 from scheduler.core.domain import (
     FEATURE_LABELS,
     FEATURES,
@@ -120,12 +121,6 @@ def _local(day: date, minutes: int) -> datetime:
     extra, minutes = divmod(minutes, 24 * 60)
     d = day + timedelta(days=extra)
     return datetime(d.year, d.month, d.day, minutes // 60, minutes % 60, tzinfo=LONDON)
-
-
-def _stamp() -> datetime:
-    from scheduler.api import now_utc
-
-    return now_utc()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +372,7 @@ def meeting_event(ds: Dataset, p: Placement, method: str = "PUBLISH", note: str 
         summary=title,
         uid=p.occurrence.uid,
         sequence=p.sequence,
-        stamp=_stamp(),
+        stamp=now_utc(),
         status="CANCELLED" if cancelled else "CONFIRMED",
     )
     if p.day is not None and p.start is not None and p.end is not None:
@@ -409,7 +404,7 @@ def papers_event(ds: Dataset, p: Placement, cancelled: bool = False, note: str =
         summary=f"Papers due: {title}",
         uid=papers_uid(ds, p),
         sequence=p.sequence,
-        stamp=_stamp(),
+        stamp=now_utc(),
         status="CANCELLED" if cancelled else "CONFIRMED",
         start=p.papers_due,
         end=p.papers_due + timedelta(days=1),

@@ -26,10 +26,10 @@ from scheduler.core.domain import (
     Placement,
     Plan,
     Venue,
+    sort_key,
 )
 from scheduler.core.wording import MONTH_NAMES, long_date, plural, short_date
 from scheduler.explain.metrics import family_totals
-from scheduler.outputs.export_csv import sort_key
 from scheduler.outputs.report_svg import KM_PER_DEGREE, MapArea, MapVenue
 from scheduler.rules.rulebook import BY_NAME
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from icalendar import vCalAddress
 
-from scheduler.core.domain import Dataset, DateRange, Placement, Plan
+from scheduler.core.domain import Dataset, Placement, Plan, sort_key
 from scheduler.core.values import is_email
 from scheduler.engine.fixed import fixed_summary, note_fixed
 from scheduler.engine.validate import Finding
-from scheduler.outputs.export_csv import sort_key
+from scheduler.explain.metrics import metrics
 from scheduler.outputs.export_ics import (
     clock,
     long_date,
@@ -91,30 +90,6 @@ def _was(ds: Dataset, p: Placement) -> str:
 # ---------------------------------------------------------------------------------------------
 # The what-if
 # ---------------------------------------------------------------------------------------------
-
-@dataclass
-class Metrics:
-    placed: int
-    travel_total: int
-    travel_worst: int
-    relaxed: Counter
-
-    @property
-    def relaxed_count(self) -> int:
-        return sum(self.relaxed.values())
-
-
-def metrics(ds: Dataset, placements: list[Placement]) -> Metrics:
-    from scheduler.present import family_totals
-
-    plan = Plan(placements=placements, planning=DateRange(date.min, date.max))
-    known = Plan(placements=[p for p in placements if p.venue_id in ds.venues and p.occurrence.meeting_id in ds.meetings],
-                 planning=plan.planning)
-    totals = family_totals(ds, known)
-    relaxed = Counter(r for p in plan.scheduled for r in p.rules_relaxed)
-    return Metrics(len(plan.scheduled), sum(p.travel_total for p in plan.scheduled),
-                   max(totals.values(), default=0), relaxed)
-
 
 @dataclass
 class Invite:

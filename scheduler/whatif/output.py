@@ -7,7 +7,10 @@ import re
 from pathlib import Path
 
 from icalendar import Calendar, Event
+from rich.markup import escape
+from rich.table import Table
 
+from scheduler.core.clock import now_utc
 from scheduler.core.errors import DataError, Problem
 from scheduler.outputs.export_csv import write_table
 from scheduler.outputs.export_ics import (
@@ -20,6 +23,7 @@ from scheduler.outputs.export_ics import (
     write_cancellations,
     write_invites,
 )
+from scheduler.outputs.folder import write_all
 from scheduler.outputs.write import OUTPUT_NAMES
 from scheduler.whatif.common import CHANGE_COLUMNS, CLI, label, plural, venue_name
 from scheduler.whatif.compare import WhatIfResult
@@ -150,8 +154,6 @@ def organiser_updates(r: WhatIfResult) -> Calendar:
 
 def _cancelled_copy(event: Event, sequence: int, note: str) -> Event:
     """A sent event again, cancelled: same UID, higher SEQUENCE, STATUS:CANCELLED, no reminder."""
-    from scheduler.api import now_utc
-
     copy = Event.from_ical(event.to_ical())
     copy.subcomponents = [c for c in copy.subcomponents if c.name != "VALARM"]
     for prop in ("SEQUENCE", "STATUS", "DTSTAMP"):
@@ -194,8 +196,6 @@ def uninvite_calendar(ds, p, address) -> Calendar:
 def write_whatif(out: Path, r: WhatIfResult) -> None:
     """proposals.csv, changes.csv, programme.ics, invites/ and cancellations/ (only files to send),
     organiser-updates.ics (the organiser's own calendar) and report.html."""
-    from scheduler.present import write_all
-
     ds = r.dataset
 
     def extra(stage: Path) -> None:
@@ -231,9 +231,6 @@ def write_whatif(out: Path, r: WhatIfResult) -> None:
 
 
 def print_whatif(console, r: WhatIfResult, out: Path) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     ds = r.dataset
     if r.changes:
         table = Table(title="What changes", header_style="bold")
