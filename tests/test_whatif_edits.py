@@ -10,9 +10,21 @@ from pathlib import Path
 
 import icalendar
 from click.testing import CliRunner
-from conftest import write_csv
+from conftest import BASE_VENUES, write_csv
 from test_caldav import client, radicale, read_back, upload  # noqa: F401  (fixtures)
-from test_whatif import FROM, MEETINGS, PEOPLE, changes, organiser_updates, rows, run, setup  # noqa: F401
+from test_whatif import (  # noqa: F401  (setup is a fixture)
+    FROM,
+    MEETINGS,
+    PEOPLE,
+    SLOTS,
+    V3,
+    changes,
+    organiser_updates,
+    rows,
+    run,
+    setup,
+    write_baseline,
+)
 
 from scheduler.cli import main
 
@@ -213,3 +225,52 @@ def test_a_new_need_updates_the_calendar_servers_copy_in_place(setup, tmp_path, 
     assert new["venue_id"] != "V2" and "hearing" not in str(after[uid]["DESCRIPTION"]).split("Access at")[0]
     for other in set(before) - {uid}:
         assert after[other].to_ical() == before[other].to_ical()
+
+
+def test_measured_travel_times_and_term_dates_move_only_what_they_rule_out(tiny, tmp_path):
+    """travel_times.csv and term_dates.csv edits: a venue now too far, a half term that moved."""
+    half = {"meeting_id": "H", "title": "Half-termly review", "attendees": "PR2", "duration_minutes": "60",
+            "recurrence": "half-termly", "chair": "PR2", "venues": "V3"}
+    data = tiny(venues=BASE_VENUES + [V3], people=PEOPLE, meetings=MEETINGS + [half])
+    base = tmp_path / "base"
+    slots = dict(SLOTS) | {("H", 1): ("2027-02-10", "11:00", "V3"), ("H", 2): ("2027-03-10", "11:00", "V3")}
+    write_baseline(data, base, slots)
+    folder = edited(data, tmp_path / "edited")
+    # PR1 (M) now measures 80 minutes to V2; Spring 1 ends on 5 February, so H #1 (10 February) is out
+    write_csv(folder / "travel_times.csv", [{"from": "PR1", "to": "V2", "minutes": "80"}], ["from", "to", "minutes"])
+    with open(folder / "term_dates.csv", encoding="utf-8", newline="") as fh:
+        terms = list(csv.DictReader(fh))
+    terms[0]["last_day"] = "2027-02-05"
+    write_csv(folder / "term_dates.csv", terms)
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(folder), "--from", FROM, "--out", str(out))
+    assert code == 0, output
+    old, new = rows(base / "proposals.csv"), rows(out / "proposals.csv")
+    by = {(c["meeting_id"], c["occurrence"]): c for c in changes(out)}
+    assert set(by) == {("M", "2"), ("H", "1")}, by
+    assert "now too far for someone who attends (travel_limit)" in by[("M", "2")]["reason"]
+    assert "the date no longer fits the series" in by[("H", "1")]["reason"]
+    assert new[("H", 1)]["date"] <= "2027-02-05" and new[("M", 2)]["venue_id"] != "V2"
+    for k in [("M", 1), ("M", 3), ("R", 1), ("H", 2)]:
+        assert new[k] == old[k]
+
+
+def test_a_lost_day_a_closed_venue_and_edited_data_together(setup, tmp_path):
+    data, base = setup
+    people = [dict(p) for p in PEOPLE]
+    people[2]["unavailable"] = "2027-01-19"  # PR2 (R, only at V1) cannot come on R's day now
+    folder = edited(data, tmp_path / "edited", people=people)
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(folder), "--from", FROM, "--close-venue", "V2",
+                       "--close-date", "2027-01-13", "--out", str(out))
+    assert code == 0, output
+    old, new = rows(base / "proposals.csv"), rows(out / "proposals.csv")
+    by = {(c["meeting_id"], c["occurrence"]): c["reason"] for c in changes(out)}
+    assert set(by) == {("M", "1"), ("M", "2"), ("R", "1")}
+    assert "no meeting can take place on Wednesday 13 January 2027" in by[("M", "1")]
+    assert "Crawley Centre (V2) is closed for good" in by[("M", "2")]
+    assert "someone who must attend cannot come that day" in by[("R", "1")]
+    assert new[("M", 3)] == old[("M", 3)]
+    assert new[("R", 1)]["date"] != "2027-01-19" and new[("M", 2)]["venue_id"] != "V2"
+    said = " ".join(output.split())
+    assert "Crawley Centre (V2) closes for good; no meeting can take place on 2027-01-13" in said
