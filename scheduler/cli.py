@@ -9,7 +9,18 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from scheduler.core.errors import DataError
+from scheduler import api
+from scheduler import whatif as what_if
+from scheduler.core.errors import DataError, Problem, Problems
+from scheduler.core.wording import plural
+from scheduler.engine.fixed import check_fixed
+from scheduler.engine.validate import check as run_check
+from scheduler.engine.validate import undeclared
+from scheduler.explain.explainer import explain_plan, render_text, to_json
+from scheduler.inputs.load import load
+from scheduler.outputs.export_csv import read_proposals
+from scheduler.outputs.folder import write_all
+from scheduler.present import print_check_summary, print_findings, print_plan
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -45,13 +56,23 @@ def window_options(f):
 
 def report_data_error(exc: DataError) -> None:
     n = len(exc.problems)
-    err_console.print(f"[bold red]The data has {n} problem{'s' if n != 1 else ''}; nothing was written.[/]")
+    err_console.print(f"[bold red]The data has {plural(n, 'problem')}; nothing was written.[/]")
     for p in exc.problems:
         err_console.print(f"  - {p}", markup=False)
     err_console.print("Fix these in the files named above and run the command again.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The one place a command's data problems end: every problem listed, nothing written, exit 2."""
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DataError as exc:
+            report_data_error(exc)
+            sys.exit(2)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="send-coproduction-scheduler")
 def main() -> None:
     """Plan accessible SEND co-production meetings with parent carers and young people."""
@@ -68,16 +89,8 @@ def main() -> None:
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Solver seed (default 0).")
 def propose(data, out, start, end, strict, time_limit, seed) -> None:
     """Plan every meeting in a slot and a venue, and write the outputs."""
-    from scheduler import api
-    from scheduler.outputs.folder import write_all
-    from scheduler.present import print_plan
-
-    try:
-        result = api.propose(data, start, end, strict=strict, time_limit=time_limit, seed=seed)
-        write_all(out, result.dataset, result.plan)
-    except DataError as exc:
-        report_data_error(exc)
-        sys.exit(2)
+    result = api.propose(data, start, end, strict=strict, time_limit=time_limit, seed=seed)
+    write_all(out, result.dataset, result.plan)
     print_plan(console, result.dataset, result.plan, out)
     sys.exit(1 if result.plan.unscheduled else 0)
 
@@ -90,28 +103,15 @@ def propose(data, out, start, end, strict, time_limit, seed) -> None:
 @click.option("--strict", is_flag=True, help="Treat the framework's time rules as hard.")
 def check(data, out, start, end, strict) -> None:
     """Check an existing proposals.csv against the data and every rule, without the solver."""
-    from scheduler import api
-    from scheduler.core.errors import Problems
-    from scheduler.engine.fixed import check_fixed
-    from scheduler.engine.validate import check as run_check
-    from scheduler.engine.validate import undeclared
-    from scheduler.inputs.load import load
-    from scheduler.outputs.export_csv import read_proposals
-    from scheduler.present import print_check_summary, print_findings
-
-    try:
-        ds = load(data or api.default_data_dir())
-        window = api.planning_window(ds, start, end)
-        check_fixed(ds, window, strict)
-        problems = Problems()
-        path = Path(out) / "proposals.csv"
-        if not path.exists():
-            problems.add("proposals.csv", None, None, f"there is no proposals.csv in {out}; run 'schedule propose' first or give --out")
-        rows = read_proposals(path, ds, window, problems) if path.exists() else []
-        problems.raise_if_any()
-    except DataError as exc:
-        report_data_error(exc)
-        sys.exit(2)
+    ds = load(data or api.default_data_dir())
+    window = api.planning_window(ds, start, end)
+    check_fixed(ds, window, strict)
+    problems = Problems()
+    path = Path(out) / "proposals.csv"
+    if not path.exists():
+        problems.add("proposals.csv", None, None, f"there is no proposals.csv in {out}; run 'schedule propose' first or give --out")
+    rows = read_proposals(path, ds, window, problems) if path.exists() else []
+    problems.raise_if_any()
     findings = run_check(ds, rows, window, strict=strict)
     hard = [f for f in findings if f.hard]
     print_findings(console, hard, undeclared(findings, rows), len(rows))
@@ -149,18 +149,12 @@ def whatif(baseline, close, add_venues, venues_file, close_dates, data, start, e
     The baseline folder is never changed: the new proposals, changes.csv, the files to send and
     organiser-updates.ics go to --out.
     """
-    from scheduler import whatif as what_if
-
-    try:
-        if out is None:
-            out = what_if.default_out(baseline, close, close_dates, add_venues, venues_file, data, replan)
-        result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
-                                venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed,
-                                close_dates=close_dates, out=out)
-        what_if.write_whatif(out, result)
-    except DataError as exc:
-        report_data_error(exc)
-        sys.exit(2)
+    if out is None:
+        out = what_if.default_out(baseline, close, close_dates, add_venues, venues_file, data, replan)
+    result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
+                            venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed,
+                            close_dates=close_dates, out=out)
+    what_if.write_whatif(out, result)
     what_if.print_whatif(console, result, out)
     sys.exit(1 if result.plan.unscheduled else 0)
 
@@ -179,23 +173,14 @@ def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
     Without MEETING_ID: every meeting that relaxes a rule or cannot be placed. With it: every
     meeting of that series, with the next-best venue and day. Nothing is written.
     """
-    from scheduler import api
-    from scheduler.core.errors import Problem
-    from scheduler.engine.fixed import check_fixed
-    from scheduler.explain.explainer import explain_plan, render_text, to_json
-    from scheduler.inputs.load import load
+    ds = load(data or api.default_data_dir())
+    window = api.planning_window(ds, start, end)
+    check_fixed(ds, window, strict)
+    if meeting_id is not None and meeting_id not in ds.meetings:
+        known = ", ".join(ds.meetings) or "none"
+        raise DataError([Problem("command line", None, "MEETING_ID",
+                                 f"there is no meeting '{meeting_id}' in meetings.csv; the meeting_ids are: {known}")])
 
-    try:
-        ds = load(data or api.default_data_dir())
-        window = api.planning_window(ds, start, end)
-        check_fixed(ds, window, strict)
-        if meeting_id is not None and meeting_id not in ds.meetings:
-            known = ", ".join(ds.meetings) or "none"
-            raise DataError([Problem("command line", None, "MEETING_ID",
-                                     f"there is no meeting '{meeting_id}' in meetings.csv; the meeting_ids are: {known}")])
-    except DataError as exc:
-        report_data_error(exc)
-        sys.exit(2)
     result = api.plan(ds, window, strict=strict, time_limit=time_limit)
     report = explain_plan(ds, result, meeting_id, strict=strict)
     if as_json:
