@@ -47,6 +47,7 @@ from scheduler.core.domain import (
 )
 from scheduler.core.glossary import acronyms_in
 from scheduler.core.values import is_email
+from scheduler.core.wording import hhmm, join, long_date
 from scheduler.world.calendar import occurrence_uid
 
 TZID = "Europe/London"
@@ -57,24 +58,11 @@ PLACEHOLDER_ORGANISER_EMAIL = "organiser@send-coproduction.invalid"
 LOCATION_MAX = 255  # Outlook keeps at most 255 characters of LOCATION
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
 # ---------------------------------------------------------------------------------------------
-
-def long_date(d: date) -> str:
-    """'Monday 4 January 2027', the same on every machine (no locale)."""
-    return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def clock(minutes: int) -> str:
-    """Minutes after midnight as '10:00' (24-hour, as in proposals.csv)."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
 
 def one_line(text: str) -> str:
     """Text on one line: line breaks and runs of spaces become one space, controls go."""
@@ -230,12 +218,6 @@ def uninvitable(ds: Dataset, plan: Plan) -> list[str]:
 # Descriptions
 # ---------------------------------------------------------------------------------------------
 
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def access_text(ds: Dataset, venue_id: str) -> list[str]:
     """The venue's access features in plain words: confirmed, not available, not confirmed."""
     v = ds.venues[venue_id]
@@ -244,13 +226,13 @@ def access_text(ds: Dataset, venue_id: str) -> list[str]:
     unknown = [FEATURE_LABELS[f] for f in FEATURES if v.features.get(f) is None]
     lines = []
     if yes:
-        lines.append(f"Access at this venue (confirmed): {_join(yes)}.")
+        lines.append(f"Access at this venue (confirmed): {join(yes)}.")
     else:
         lines.append("No access features are confirmed at this venue yet.")
     if no:
-        lines.append(f"Not available at this venue: {_join(no)}.")
+        lines.append(f"Not available at this venue: {join(no)}.")
     if unknown:
-        lines.append(f"Not confirmed yet: {_join(unknown)}. Please ask the chair or the organiser if you need any of these.")
+        lines.append(f"Not confirmed yet: {join(unknown)}. Please ask the chair or the organiser if you need any of these.")
     return lines
 
 
@@ -291,7 +273,7 @@ def meeting_description(ds: Dataset, p: Placement, note: str = "") -> str:
     title = one_line(meeting.title)
     when = ""
     if p.day is not None and p.start is not None and p.end is not None:
-        when = f"{long_date(p.day)}, {clock(p.start)} to {clock(p.end)} (UK time)"
+        when = f"{long_date(p.day)}, {hhmm(p.start)} to {hhmm(p.end)} (UK time)"
     blocks.append(f"{title}" + (f": {when}." if when else "."))
     purpose = _paragraphs(meeting.description)
     if purpose:
@@ -313,7 +295,7 @@ def cancel_description(ds: Dataset, p: Placement, note: str) -> str:
     title = one_line(meeting.title)
     blocks = [_sentence(note)]
     if p.day is not None and p.start is not None and p.end is not None:
-        blocks.append(f"The meeting was: {title}, {long_date(p.day)}, {clock(p.start)} to {clock(p.end)} (UK time)"
+        blocks.append(f"The meeting was: {title}, {long_date(p.day)}, {hhmm(p.start)} to {hhmm(p.end)} (UK time)"
                       + (f", at {location_text(ds, p.venue_id)}." if p.venue_id in ds.venues else "."))
     else:
         blocks.append(f"The meeting was: {title}.")
@@ -334,7 +316,7 @@ def papers_description(ds: Dataset, p: Placement, note: str = "") -> str:
                   "carers and young people too, has time to read them before the meeting.")
     if p.day is not None and p.start is not None:
         where = f", at {location_text(ds, p.venue_id)}" if p.venue_id in ds.venues else ""
-        blocks.append(f"The meeting: {long_date(p.day)} at {clock(p.start)}{where}.")
+        blocks.append(f"The meeting: {long_date(p.day)} at {hhmm(p.start)}{where}.")
     body = "\n\n".join(blocks)
     glossary = _glossary(title, body)
     if glossary:

@@ -37,10 +37,6 @@ def label(ds: Dataset, k: Key) -> str:
     return f"{m.title} ({k[0]} #{k[1]})"
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def venue_name(ds: Dataset, vid: str) -> str:
     return ds.venues[vid].name if vid in ds.venues else vid
 

@@ -11,16 +11,13 @@ from icalendar import vCalAddress
 
 from scheduler.core.domain import Dataset, Placement, Plan, sort_key
 from scheduler.core.values import is_email
+from scheduler.core.wording import hhmm, long_date, plural
 from scheduler.engine.fixed import fixed_summary, note_fixed
 from scheduler.engine.validate import Finding
 from scheduler.explain.metrics import metrics
-from scheduler.outputs.export_ics import (
-    clock,
-    long_date,
-)
 from scheduler.rules.rulebook import BY_NAME
 from scheduler.whatif.change import Change, Removed, lost_on
-from scheduler.whatif.common import Key, key_of, label, plural, slot_of, venue_name
+from scheduler.whatif.common import Key, key_of, label, slot_of, venue_name
 from scheduler.whatif.search import Search
 
 # ---------------------------------------------------------------------------------------------
@@ -82,8 +79,8 @@ def why_affected(ds: Dataset, p: Placement, findings: list[Finding], change: Cha
 
 
 def _was(ds: Dataset, p: Placement) -> str:
-    return f"{long_date(p.day)} at {clock(p.start)}, {ds.venues[p.venue_id].name}" if p.venue_id in ds.venues \
-        else f"{long_date(p.day)} at {clock(p.start)}"
+    return f"{long_date(p.day)} at {hhmm(p.start)}, {ds.venues[p.venue_id].name}" if p.venue_id in ds.venues \
+        else f"{long_date(p.day)} at {hhmm(p.start)}"
 
 
 
@@ -256,7 +253,7 @@ def compare(change: Change, found: Search, replan: bool) -> WhatIfResult:
         changes.append({"meeting_id": r.meeting_id, "occurrence": str(r.number), "uid": r.uid,
                         "change": "cancelled" if r.scheduled else "removed",
                         "old_date": r.day.isoformat() if r.scheduled and r.day else "",
-                        "old_start": clock(r.start) if r.scheduled and r.start is not None else "",
+                        "old_start": hhmm(r.start) if r.scheduled and r.start is not None else "",
                         "old_venue": r.venue_id if r.scheduled else "",
                         "new_date": "", "new_start": "", "new_venue": "",
                         "reason": f"Cancelled: {r.why}." if r.scheduled else f"Removed: {r.why}.",
@@ -307,10 +304,10 @@ def _change_row(ds: Dataset, b: Placement, n: Placement, change: str, reason: st
         "uid": b.occurrence.uid,
         "change": change,
         "old_date": b.day.isoformat() if b.scheduled and b.day else "",
-        "old_start": clock(b.start) if b.scheduled and b.start is not None else "",
+        "old_start": hhmm(b.start) if b.scheduled and b.start is not None else "",
         "old_venue": b.venue_id if b.scheduled else "",
         "new_date": n.day.isoformat() if n.scheduled and n.day else "",
-        "new_start": clock(n.start) if n.scheduled and n.start is not None else "",
+        "new_start": hhmm(n.start) if n.scheduled and n.start is not None else "",
         "new_venue": n.venue_id if n.scheduled else "",
         "reason": reason,
         "travel_change_minutes": travel,

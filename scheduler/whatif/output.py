@@ -12,11 +12,11 @@ from rich.table import Table
 
 from scheduler.core.clock import now_utc
 from scheduler.core.errors import DataError, Problem
+from scheduler.core.wording import long_date, plural
 from scheduler.outputs.export_csv import write_table
 from scheduler.outputs.export_ics import (
     calendar_bytes,
     invite_filename,
-    long_date,
     meeting_event,
     new_calendar,
     papers_event,
@@ -25,7 +25,7 @@ from scheduler.outputs.export_ics import (
 )
 from scheduler.outputs.folder import write_all
 from scheduler.outputs.write import OUTPUT_NAMES
-from scheduler.whatif.common import CHANGE_COLUMNS, CLI, label, plural, venue_name
+from scheduler.whatif.common import CHANGE_COLUMNS, CLI, label, venue_name
 from scheduler.whatif.compare import WhatIfResult
 
 # ---------------------------------------------------------------------------------------------
