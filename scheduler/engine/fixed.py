@@ -13,7 +13,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from scheduler.core.domain import Dataset, DateRange, Fixed, Occurrence, Placement, hhmm
+from scheduler.core.domain import Dataset, DateRange, Fixed, Occurrence, Placement, Status, hhmm
 from scheduler.core.errors import DataError, Problem
 from scheduler.engine.solve import SolverSettings, build_context, run_solver
 from scheduler.engine.validate import Checker
@@ -83,7 +83,7 @@ def _each_alone(ds: Dataset, window: DateRange, mine: dict[tuple[str, int], Occu
         f = ds.fixed[c.key]
         if f.day is not None and f.start is not None and f.venue_id is not None:
             m = c.meeting
-            p = Placement(c.occ, "scheduled", f.day, f.start, f.start + m.duration_minutes, f.venue_id,
+            p = Placement(c.occ, Status.SCHEDULED, f.day, f.start, f.start + m.duration_minutes, f.venue_id,
                           cal.papers_due(f.day, m.papers_days))
             checker.findings = []
             checker.check_one(p)

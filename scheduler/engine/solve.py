@@ -9,7 +9,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Plan
+from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Plan, Status
 from scheduler.engine import constraints
 from scheduler.engine.hint import add_hint, greedy_hint, release_memory
 from scheduler.engine.improve import improve, objective_value
@@ -155,7 +155,7 @@ def extract(ctx: ModelContext, solver, status: int) -> list[Placement]:
             v = c.venues[_chosen(solver, c.y)]
             out.append(scheduled_placement(ctx, c, d, t, v))
         else:
-            out.append(Placement(c.occ, "unscheduled"))
+            out.append(Placement(c.occ, Status.UNSCHEDULED))
     return out
 
 
@@ -163,7 +163,7 @@ def scheduled_placement(ctx: ModelContext, c: Choice, d: date, t: int, vid: str)
     m = c.meeting
     due = ctx.cal.papers_due(d, m.papers_days)
     total, worst = family_travel(ctx.ds, ctx.travel, m.everyone, vid)
-    return Placement(c.occ, "scheduled", d, t, t + m.duration_minutes, vid, due,
+    return Placement(c.occ, Status.SCHEDULED, d, t, t + m.duration_minutes, vid, due,
                      travel_total=total, travel_max=worst)
 
 
@@ -335,7 +335,7 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
         # and valid, so it is returned (and said to be unproven) rather than nothing.
         answer, status, found = _Assignment(start_plan), cp_model.FEASIBLE, True
     placements = extract(ctx, answer, status) if not isinstance(answer, _Improved) else [
-        scheduled_placement(ctx, c, *answer.plan[c.key]) if c.key in answer.plan else Placement(c.occ, "unscheduled")
+        scheduled_placement(ctx, c, *answer.plan[c.key]) if c.key in answer.plan else Placement(c.occ, Status.UNSCHEDULED)
         for c in ctx.choices]
     if (not found and status != cp_model.INFEASIBLE and greedy
             and not any(c.fixed for c in ctx.choices)):

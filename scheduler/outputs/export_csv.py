@@ -7,7 +7,7 @@ import io
 from datetime import date
 from pathlib import Path
 
-from scheduler.core.domain import Dataset, DateRange, Placement, Plan, hhmm, sort_key
+from scheduler.core.domain import Dataset, DateRange, Placement, Plan, Status, hhmm, sort_key
 from scheduler.core.errors import Problems
 from scheduler.inputs.load import read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, split_list
@@ -95,10 +95,10 @@ def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Probl
         status = row.get("status").lower()
         seq = row.integer("sequence", default=0, minimum=0) or 0
         relaxed = tuple(split_list(row.get("rules_relaxed")))
-        if status == "unscheduled":
-            out.append(Placement(occ, "unscheduled", rules_relaxed=relaxed, reason=row.get("reason"), sequence=seq))
+        if status == Status.UNSCHEDULED:
+            out.append(Placement(occ, Status.UNSCHEDULED, rules_relaxed=relaxed, reason=row.get("reason"), sequence=seq))
             continue
-        if status != "scheduled":
+        if status != Status.SCHEDULED:
             row.error("status", f"expected scheduled or unscheduled, got '{row.get('status')}'")
             continue
         d = parse_date(row.get("date"))
@@ -118,7 +118,7 @@ def read_proposals(path: Path, ds: Dataset, planning: DateRange, problems: Probl
             row.error("papers_due", f"expected a date as YYYY-MM-DD, got '{due_text}'")
         if d is None or start is None or end is None or (vid not in ds.venues and (unknown is None or not vid)):
             continue
-        out.append(Placement(occ, "scheduled", d, start, end, vid, due, relaxed, row.get("reason"),
+        out.append(Placement(occ, Status.SCHEDULED, d, start, end, vid, due, relaxed, row.get("reason"),
                              _int(row.get("travel_total_minutes")), _int(row.get("travel_max_minutes")), seq))
     return out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from icalendar import vCalAddress
 
-from scheduler.core.domain import Dataset, Placement, Plan, sort_key
+from scheduler.core.domain import Dataset, Placement, Plan, Status, sort_key
 from scheduler.core.values import is_email
 from scheduler.core.wording import hhmm, long_date, plural
 from scheduler.engine.fixed import fixed_summary, note_fixed
@@ -239,7 +239,7 @@ def compare(change: Change, found: Search, replan: bool) -> WhatIfResult:
     for o in change.new_occurrences:
         n = dataclasses.replace(new_by_key[(o.meeting_id, o.number)], sequence=0)
         counts["added"] += 1
-        empty = Placement(n.occurrence, "unscheduled")
+        empty = Placement(n.occurrence, Status.UNSCHEDULED)
         if n.scheduled:
             reason = "New in the data: a meeting the baseline did not have, placed around the others."
             invites.append(Invite(n, "", empty))
