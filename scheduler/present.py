@@ -11,6 +11,7 @@ from rich.table import Table
 from scheduler.core.domain import Dataset, Plan, hhmm, sort_key
 from scheduler.engine.fixed import fixed_summary
 from scheduler.engine.validate import relaxed_rules
+from scheduler.explain.expenses import expenses_line
 from scheduler.explain.metrics import family_totals, stale_access_warnings
 from scheduler.outputs.export_ics import uninvitable
 from scheduler.rules.rulebook import BY_NAME
@@ -50,6 +51,8 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:
     if totals:
         worst = max(totals.items(), key=lambda kv: (kv[1], kv[0]))
         console.print(f"Family travel: {sum(totals.values())} minutes in all (one way); the most any one person travels over the year is {worst[1]} minutes ({worst[0]})")
+    if plan.scheduled:
+        console.print(expenses_line(ds, plan))
     status = {"OPTIMAL": "the best possible plan (proven optimal)",
               "FEASIBLE": "a good plan, but not proven the best: the time limit stopped the search",
               "UNKNOWN": "no plan found within the time limit"}.get(plan.solver_status, plan.solver_status)

@@ -149,6 +149,29 @@ class CalendarTable:
     uid_namespace: DomainName = "send-coproduction.invalid"
 
 
+# A stated default, not a sourced figure: taxi tariffs are set by each licensing council.
+TAXI_RATE_PER_MILE = 3.0
+
+
+@with_config(_TABLE)
+@dataclass
+class ExpensesTable:
+    """[expenses]: what parent carers and young people can claim, in pounds (for the estimate).
+
+    mileage_rate: HMRC's approved mileage rate for a car, 45p a mile for the first 10,000 business
+    miles (GOV.UK, "Travel - mileage and fuel rates and allowances"). public_transport_fare: one
+    single journey; the default is England's bus fare cap of 3 pounds (from 1 January 2025).
+    taxi_rate_per_mile: see TAXI_RATE_PER_MILE. hourly_rate: paid for meeting and travel time
+    where the area pays for involvement (0: it does not).
+    """
+
+    mileage_rate: number(0, 10) = 0.45
+    public_transport_fare: number(0, 1000) = 3.0
+    taxi_rate_per_mile: number(0, 100) = TAXI_RATE_PER_MILE
+    hourly_rate: number(0, 1000) = 0.0
+    how_to_claim: Annotated[Text, AfterValidator(_strip)] = ""
+
+
 @with_config(_TABLE)
 @dataclass
 class RuleTable:
@@ -201,11 +224,12 @@ TABLES: dict[str, type] = {
     "travel": TravelTable,
     "solver": SolverTable,
     "calendar": CalendarTable,
+    "expenses": ExpensesTable,
 }
 
 
 @dataclass
-class Settings(CalendarTable, SolverTable, TravelTable, WindowsTable, OrganiserTable):
+class Settings(ExpensesTable, CalendarTable, SolverTable, TravelTable, WindowsTable, OrganiserTable):
     """Every setting, flat: `settings.parent_start`, `settings.seed`, `settings.rules[name]`."""
 
     rules: dict[str, RuleSetting] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scheduler.core.domain import Dataset, DateRange, Placement, Plan, Status, hhmm, sort_key
 from scheduler.core.errors import Problems
+from scheduler.explain.expenses import expenses_for, pounds
 from scheduler.inputs.load import read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, split_list
 from scheduler.outputs.write import neutralise
@@ -17,7 +18,7 @@ from scheduler.world.calendar import occurrences
 PROPOSAL_COLUMNS = (
     "meeting_id", "occurrence", "title", "status", "date", "start", "end", "venue_id", "venue_name",
     "attendees", "papers_due", "travel_total_minutes", "travel_max_minutes", "rules_relaxed",
-    "reason", "uid", "sequence", "period", "participation_level",
+    "reason", "uid", "sequence", "period", "participation_level", "expenses_estimate",
 )
 
 
@@ -44,6 +45,7 @@ def proposal_row(ds: Dataset, p: Placement) -> dict[str, str]:
         "sequence": str(p.sequence),
         "period": p.occurrence.period_label,
         "participation_level": m.participation_level,
+        "expenses_estimate": pounds(expenses_for(ds).estimate(p)),
     }
 
 

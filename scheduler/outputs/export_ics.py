@@ -257,6 +257,20 @@ def _papers_text(p: Placement) -> str:
     return f"Papers: the papers for this meeting will be sent out by {long_date(p.papers_due)}."
 
 
+def _expenses_text(ds: Dataset, meeting: Meeting) -> str:
+    """How parent carers and young people claim their expenses ([expenses] how_to_claim); no amounts."""
+    family = [pid for pid in meeting.everyone if pid in ds.participants and ds.participants[pid].is_family]
+    if not family:
+        return ""
+    s = ds.settings
+    paid = "their travel and their time" if s.hourly_rate else "their travel"
+    how = _sentence(s.how_to_claim)
+    if not how:
+        org_name, org_email = organiser(ds)
+        how = f"Please ask the organiser, {org_name} ({org_email})."
+    return f"Expenses: parent carers and young people taking part can claim {paid}. How to claim: {how}"
+
+
 def _glossary(*texts: str) -> list[str]:
     found = acronyms_in(*texts)
     if not found:
@@ -282,6 +296,9 @@ def meeting_description(ds: Dataset, p: Placement, note: str = "") -> str:
         blocks.append("\n".join([f"Venue: {location_text(ds, p.venue_id)}."] + access_text(ds, p.venue_id)))
     blocks.append(_chair_text(ds, meeting))
     blocks.append(_papers_text(p))
+    expenses = _expenses_text(ds, meeting)
+    if expenses:
+        blocks.append(expenses)
     body = "\n\n".join(blocks)
     glossary = _glossary(title, purpose, body)
     if glossary:

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from scheduler.core.domain import (
     FEATURE_LABELS,
@@ -29,6 +30,7 @@ from scheduler.core.domain import (
     sort_key,
 )
 from scheduler.core.wording import MONTH_NAMES, long_date, plural, short_date
+from scheduler.explain.expenses import plan_totals
 from scheduler.explain.metrics import family_totals
 from scheduler.outputs.report_svg import KM_PER_DEGREE, MapArea, MapVenue
 from scheduler.rules.rulebook import BY_NAME
@@ -68,6 +70,11 @@ TIME_RULES = frozenset({"parent_term_time", "parent_core_hours", "young_people_h
 def month_year(d: date) -> str:
     """'January 2027'."""
     return f"{MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def money(value: Decimal) -> str:
+    """'£1,234.50'."""
+    return f"£{value:,.2f}"
 
 
 def rule_info(rule: str) -> dict:
@@ -111,6 +118,8 @@ class ReportFacts:
     check_cutoff: date = field(init=False)
     totals: dict[str, int] = field(init=False)
     indicative_span: tuple[date, date] | None = field(init=False)
+    expenses_by_series: dict[str, Decimal] = field(init=False)
+    expenses_total: Decimal = field(init=False)
 
     def __post_init__(self) -> None:
         ds, plan = self.ds, self.plan
@@ -121,6 +130,7 @@ class ReportFacts:
         self.uses = Counter(p.venue_id for p in self.scheduled)
         self.check_cutoff = _one_year_before(plan.planning.first)
         self.totals = family_totals(ds, plan)
+        self.expenses_by_series, self.expenses_total = plan_totals(ds, plan)
         indicative = [t for t in ds.terms if t.status == "indicative"]
         self.indicative_span = ((min(t.first_day for t in indicative), max(t.last_day for t in indicative))
                                 if indicative else None)
@@ -157,6 +167,7 @@ def all_views(f: ReportFacts, changes: list[dict] | None = None, what_if_summary
         "programme": programme_view(f),
         "map": map_view(f),
         "fairness": fairness_view(f),
+        "expenses": expenses_view(f),
         "rotation": rotation_view(f),
         "relaxed": relaxed_view(f),
         "levels": levels_view(f),
@@ -179,6 +190,7 @@ def page_view(f: ReportFacts, *, what_if: bool) -> dict:
         ("programme", "The programme month by month"),
         ("map", "Map of venues and where people travel from"),
         ("fairness", "Travel fairness"),
+        ("expenses", "Expenses for families (an estimate)"),
         ("rotation", "Venue rotation"),
         ("relaxed", "Relaxed rules and meetings not placed"),
         ("levels", "The programme by participation level"),
@@ -254,6 +266,7 @@ def summary_view(f: ReportFacts) -> dict:
         ("Venues used", f"{len(used)} of {len(ds.venues)}"),
         ("Family travel in all", f"{sum(p.travel_total for p in plan.scheduled)} minutes one way"),
     ]
+    figures.append(("Expenses for families (estimate)", money(f.expenses_total)))
     if f.totals:
         worst_id, worst = max(f.totals.items(), key=lambda kv: (kv[1], kv[0]))
         figures.append(("Most travel by one family member", f"{worst} minutes over the year ({worst_id})"))
@@ -482,6 +495,24 @@ def fairness_view(f: ReportFacts) -> dict:
         "low": rows[-1] if rows else None,
         "chart_desc": chart_desc,
         "missing": len(missing),
+    }
+
+
+def expenses_view(f: ReportFacts) -> dict:
+    """The estimate of what families can claim, by series and in all, with the rates behind it."""
+    s = f.ds.settings
+    placed: Counter[str] = Counter(p.occurrence.meeting_id for p in f.scheduled)
+    return {
+        "series": [{"meeting_id": mid, "title": f.ds.meetings[mid].title, "meetings": placed[mid],
+                    "amount": amount, "text": money(amount)} for mid, amount in f.expenses_by_series.items()],
+        "meetings": len(f.scheduled),
+        "total": f.expenses_total,
+        "total_text": money(f.expenses_total),
+        "mileage": f"{s.mileage_rate * 100:g}p a mile",
+        "fare": money(Decimal(repr(s.public_transport_fare))),
+        "taxi": money(Decimal(repr(s.taxi_rate_per_mile))),
+        "hourly": money(Decimal(repr(s.hourly_rate))) if s.hourly_rate else "",
+        "how_to_claim": s.how_to_claim,
     }
 
 

@@ -63,6 +63,12 @@ class Travel:
         self._cache[key] = minutes
         return minutes
 
+    def road_km(self, p: Participant, v: Venue) -> float | None:
+        """Estimated road distance from home to venue (geodesic x winding); None without a home."""
+        if p.home is None:
+            return None
+        return float(self._home_distances(p.home)[self._venue_index[v.venue_id]]) * self.ds.settings.winding_factor
+
     def venue_to_venue(self, a: Venue, b: Venue, mode: str = "car") -> int:
         """Travel between two venues on the same day; a measured time wins over the estimate."""
         if a.venue_id == b.venue_id:
