@@ -21,6 +21,7 @@ from scheduler.core.glossary import GLOSSARY
 from scheduler.core.wording import hhmm, long_date, plural, short_date
 from scheduler.outputs import report_view as view
 from scheduler.outputs.report_svg import bar_chart, county_map
+from scheduler.outputs.report_words import month_year
 
 # As glossary.acronyms_in: all-capitals words, plus Ofsted, usually written in title case.
 _ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|Ofsted)\b")
@@ -43,7 +44,7 @@ def render_report(ds: Dataset, plan: Plan, changes: list[dict] | None = None, *,
     return template.render(
         page=views["page"],
         views=views,
-        generated=f"{now.day} {view.month_year(now)} at {now:%H:%M} UTC",
+        generated=f"{now.day} {month_year(now)} at {now:%H:%M} UTC",
         css=Markup(_css()),
         t=Glossed(),
         next_table_id=lambda: f"table-{next(counter)}",
@@ -79,7 +80,8 @@ class Glossed:
 
 
 def _map_svg(v: dict) -> Markup:
-    return Markup(county_map(v["markers"], v["areas"], v["title"], v["desc"], svg_id="county-map", width=960))
+    return Markup(county_map(v["markers"], v["areas"], v["title"], v["desc"], svg_id="county-map", width=960,
+                             towns=v["towns"]))
 
 
 def _bar_svg(f: dict) -> Markup:
@@ -98,7 +100,7 @@ def _environment() -> Environment:
                           trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                           extensions=["jinja2.ext.do"])
         env.filters.update(long_date=long_date, short_date=short_date, hhmm=hhmm, plural=plural,
-                           month_year=view.month_year)
+                           month_year=month_year)
         env.globals.update(map_svg=_map_svg, bar_svg=_bar_svg)
         _ENV = env
     return _ENV

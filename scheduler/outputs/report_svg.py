@@ -39,6 +39,15 @@ class MapVenue:
 
 
 @dataclass(frozen=True)
+class MapTown:
+    """A town drawn for orientation: a small dot and its name, where the name fits."""
+
+    lat: float
+    lon: float
+    name: str
+
+
+@dataclass(frozen=True)
 class MapArea:
     """Where a group of attendees travel from: a postcode district or a coarse grid cell."""
 
@@ -132,6 +141,23 @@ class _Labels:
         self.boxes.append(box)
         return lx, ly, anchor
 
+    def try_place(self, x: float, y: float, r: float, text: str, size: float) -> tuple[float, float, str] | None:
+        """A free spot near (x, y) for the label, or None (the label is then left out)."""
+        w = 0.62 * size * len(text) + 4
+        h = size + 2
+        for step in (0, 1, -1, 2, -2):
+            dy = step * (h + 1)
+            for lx, ly, anchor, box in (
+                (x + r + 3, y + size * 0.35 + dy, "start", (x + r + 1, y - h / 2 + dy, x + r + 3 + w, y + h / 2 + dy)),
+                (x - r - 3, y + size * 0.35 + dy, "end", (x - r - 3 - w, y - h / 2 + dy, x - r - 1, y + h / 2 + dy)),
+                (x, y - r - 4 + dy, "middle", (x - w / 2, y - r - 4 - h + dy, x + w / 2, y - r - 2 + dy)),
+                (x, y + r + size + 2 + dy, "middle", (x - w / 2, y + r + 2 + dy, x + w / 2, y + r + 4 + h + dy)),
+            ):
+                if self._free(box):
+                    self.boxes.append(box)
+                    return lx, ly, anchor
+        return None
+
 
 def _nice_step(span: float, target: int = 5) -> float:
     raw = span / max(target, 1)
@@ -152,8 +178,13 @@ def _nice_floor(x: float) -> float:
     return max(m * mag for m in (1, 2, 5) if m * mag <= x)
 
 
+MAX_TOWNS = 24
+TOWN = "#505a5f"
+
+
 def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: str,
-               svg_id: str = "map", width: int = WIDTH) -> str:
+               svg_id: str = "map", width: int = WIDTH, towns: list[MapTown] | None = None) -> str:
+    """The map; `towns` (largest first) are named where their names fit, after venues and areas."""
     points = [(v.lat, v.lon) for v in venues] + [(a.lat, a.lon) for a in areas]
     proj = Projection(points, width=width)
     w, h = proj.width, proj.height
@@ -171,6 +202,7 @@ def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: s
         "</pattern></defs>",
         f'<rect x="0.5" y="0.5" width="{w - 1}" height="{h - 1}" fill="#f5f8fa" stroke="#6f777b"/>',
     ]
+    under = len(out)  # town dots go here, beneath everything else
     # Areas first, largest underneath, so that venues stay on top and visible.
     placed_areas = []
     for a in sorted(areas, key=lambda a: (-a.people, a.label)):
@@ -195,6 +227,7 @@ def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: s
     text_style = (f'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif" '
                   f'fill="{INK}" stroke="#ffffff" stroke-width="3" paint-order="stroke" '
                   'stroke-linejoin="round"')
+    above = len(out)  # town names go here, over the areas and under the labels
     # Venue numbers take the best label spots; area labels follow.
     for x, y, r, v in sorted(placed_venues, key=lambda t: (-t[3].uses, t[3].label)):
         lx, ly, anchor = labels.place(x, y, r, v.label, 13)
@@ -204,6 +237,16 @@ def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: s
         lx, ly, anchor = labels.place(x, y, min(r, 10), a.label, 12)
         out.append(f'<text x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}" font-size="12" '
                    f'font-style="italic" {text_style}>{escape(a.label)}</text>')
+    labels.boxes += [(0, h - 34, 16 + w / 4 + 60, h), (w - 40, 0, w, 52)]  # the scale bar and north arrow
+    drawn = _towns(proj, labels, towns or [], w, h)
+    dots = [f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{TOWN}"/>' for x, y, _, _ in drawn]
+    names = [f'<text x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}" font-size="12" fill="{TOWN}" '
+             f'stroke="#ffffff" stroke-width="3" paint-order="stroke" stroke-linejoin="round" '
+             f'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif">{escape(name)}</text>'
+             for _, _, (lx, ly, anchor), name in drawn]
+    if drawn:
+        out[above:above] = ['<g class="town-names">', *names, "</g>"]
+        out[under:under] = ['<g class="towns">', *dots, "</g>"]
     # Scale bar and north arrow.
     km = _nice_floor(w / 4 / proj.px_per_km)
     bar = km * proj.px_per_km
@@ -218,6 +261,25 @@ def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: s
                f'<text x="{w - 24}" y="{46}" font-size="12" text-anchor="middle">N</text></g>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _towns(proj: Projection, labels: _Labels, towns: list[MapTown], w: int, h: int):
+    """The towns inside the picture whose names fit, largest first, at most MAX_TOWNS."""
+    drawn = []
+    for t in towns:
+        if len(drawn) >= MAX_TOWNS:
+            break
+        x, y = proj.xy(t.lat, t.lon)
+        if not (8 <= x <= w - 8 and 8 <= y <= h - 30):
+            continue
+        if any((x - dx) ** 2 + (y - dy) ** 2 < 24 ** 2 for dx, dy, _, _ in drawn):
+            continue  # a bigger town is already named right here
+        spot = labels.try_place(x, y, 3, t.name, 12)
+        if spot is None:
+            continue
+        labels.block(x, y, 3)
+        drawn.append((x, y, spot, t.name))
+    return drawn
 
 
 def _km(km: float) -> str:

@@ -29,78 +29,27 @@ from scheduler.core.domain import (
     Venue,
     sort_key,
 )
-from scheduler.core.wording import MONTH_NAMES, long_date, plural, short_date
+from scheduler.core.wording import long_date, plural, short_date
 from scheduler.explain.expenses import plan_totals
 from scheduler.explain.metrics import family_totals
-from scheduler.outputs.report_svg import KM_PER_DEGREE, MapArea, MapVenue
-from scheduler.rules.rulebook import BY_NAME
-
-GRID_KM = 10.0  # people with a map position but no postcode district are counted in cells this big
-MIN_PEOPLE_PER_CELL = 3  # a cell with fewer people is not drawn or listed
-
-ROLE_LABELS = {"parent_carer": "parent carer", "young_person": "young person", "professional": "professional"}
-RECURRENCE_LABELS = {"once": "once", "termly": "once a term", "half-termly": "once every half term",
-                     "monthly": "once a month", "quarterly": "once a quarter"}
-LEVEL_MEANINGS = {
-    "co-production": "Parent carers and young people are equal members of the team that designs, "
-                     "develops and improves services with professionals.",
-    "participation": "Parent carers and young people work with the groups that make decisions, to "
-                     "decide what should happen and shape services.",
-    "consultation": "Parent carers and young people are asked what they think about particular "
-                    "plans or issues.",
-    "information": "Parent carers and young people are told what is happening.",
-    "": "The meeting series has no participation_level in meetings.csv.",
-}
-SHORT_FEATURES = {"step_free": "Step-free", "lift": "Lift", "accessible_toilet": "Accessible toilet",
-                  "hoist_toilet": "Hoist toilet", "accessible_parking": "Accessible parking",
-                  "hearing_loop": "Hearing loop", "quiet_room": "Quiet room",
-                  "public_transport": "Bus or train nearby"}
-SOLVER_QUALITY = {
-    "OPTIMAL": "This is the best possible plan under the rules (the solver proved it).",
-    "FEASIBLE": "This is a good plan, but not proven the best: the solver's time limit stopped the "
-                "search. A longer time limit may find a better one.",
-    "UNKNOWN": "The solver found no plan within its time limit. Try a longer time limit.",
-    "INFEASIBLE": "No plan can keep every hard rule for these meetings together.",
-}
-TIME_RULES = frozenset({"parent_term_time", "parent_core_hours", "young_people_hours"})
-
-
-# --- words ----------------------------------------------------------------------------------------
-
-def month_year(d: date) -> str:
-    """'January 2027'."""
-    return f"{MONTH_NAMES[d.month - 1]} {d.year}"
-
-
-def money(value: Decimal) -> str:
-    """'£1,234.50'."""
-    return f"£{value:,.2f}"
-
-
-def rule_info(rule: str) -> dict:
-    """A rule's name and its plain-English summary."""
-    info = BY_NAME.get(rule)
-    return {"name": rule, "summary": info.summary if info else "a rule of the framework", "known": info is not None}
-
-
-def _one_year_before(d: date) -> date:
-    try:
-        return d.replace(year=d.year - 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - 1, day=28)
-
-
-def _iso_or_text(value) -> tuple[date | None, str]:
-    if value is None:
-        return None, ""
-    if isinstance(value, date):
-        return value, value.isoformat()
-    text = str(value).strip()
-    try:
-        return date.fromisoformat(text), text
-    except ValueError:
-        return None, text
-
+from scheduler.outputs.report_svg import KM_PER_DEGREE, MapArea, MapTown, MapVenue
+from scheduler.outputs.report_words import (
+    GRID_KM,
+    LEVEL_MEANINGS,
+    MIN_PEOPLE_PER_CELL,
+    RECURRENCE_LABELS,
+    ROLE_LABELS,
+    SHORT_FEATURES,
+    SOLVER_QUALITY,
+    for_partners,
+    iso_or_text,
+    money,
+    one_year_before,
+    rule_info,
+    rules_named,
+)
+from scheduler.rules.rulebook import BY_NAME, TIME_RULES
+from scheduler.world.towns import LICENCE, SOURCE, towns_near
 
 # --- the facts every section shares ---------------------------------------------------------------
 
@@ -128,7 +77,7 @@ class ReportFacts:
         self.unscheduled = [p for p in self.rows if not p.scheduled]
         self.venue_number = {vid: i + 1 for i, vid in enumerate(ds.venues)}
         self.uses = Counter(p.venue_id for p in self.scheduled)
-        self.check_cutoff = _one_year_before(plan.planning.first)
+        self.check_cutoff = one_year_before(plan.planning.first)
         self.totals = family_totals(ds, plan)
         self.expenses_by_series, self.expenses_total = plan_totals(ds, plan)
         indicative = [t for t in ds.terms if t.status == "indicative"]
@@ -214,8 +163,9 @@ def page_view(f: ReportFacts, *, what_if: bool) -> dict:
 
 def changes_view(f: ReportFacts, changes: list[dict], what_if_summary: str | None) -> dict:
     """What a what-if moved or cancelled, with the reasons."""
-    paragraphs = ([p.strip() for p in re.split(r"\n\s*\n|\n", what_if_summary) if p.strip()]
+    paragraphs = ([for_partners(p.strip()) for p in re.split(r"\n\s*\n|\n", what_if_summary) if p.strip()]
                   if what_if_summary else [])
+    paragraphs = [p for p in paragraphs if p]
     rows = []
     for c in changes:
         kind = str(c.get("change", "")).lower()
@@ -234,7 +184,7 @@ def changes_view(f: ReportFacts, changes: list[dict], what_if_summary: str | Non
             "before": _slot(f, c.get("old_date"), c.get("old_start"), c.get("old_venue")),
             "after": (None if kind == "cancelled"
                       else _slot(f, c.get("new_date"), c.get("new_start"), c.get("new_venue"))),
-            "reason": "" if c.get("reason") is None else str(c.get("reason")),
+            "reason": "" if c.get("reason") is None else for_partners(str(c.get("reason"))),
             "travel": travel_text,
         })
     return {
@@ -246,7 +196,7 @@ def changes_view(f: ReportFacts, changes: list[dict], what_if_summary: str | Non
 
 
 def _slot(f: ReportFacts, day, start, venue) -> dict:
-    d, text = _iso_or_text(day)
+    d, text = iso_or_text(day)
     return {"date": d, "text": "" if d is not None else text,
             "start": "" if start in (None, "") else str(start),
             "venue": "" if venue in (None, "") else f.venue_name(str(venue))}
@@ -318,7 +268,9 @@ def warnings(f: ReportFacts) -> list[list[dict]]:
         if w in seen or "indicative" in w:
             continue
         seen.add(w)
-        out.append([{"gloss": w}])
+        plain = for_partners(w)
+        if plain:
+            out.append([{"gloss": plain}])
     if plan.stopped_by_time_limit and plan.solver_status == "FEASIBLE":
         out.append([{"text": "The solver's time limit stopped the search, so this plan is not proven the best."}])
     return out
@@ -393,12 +345,17 @@ def map_view(f: ReportFacts) -> dict:
         markers.append(MapVenue(lat, lon, ", ".join(str(f.venue_number[v.venue_id]) for v in used),
                                 sum(f.uses.get(v.venue_id, 0) for v in vs)))
     areas, area_rows, left_out, no_home = _areas(f)
+    points = [(m.lat, m.lon) for m in markers] + [(a.lat, a.lon) for a in areas]
+    towns = [MapTown(t.lat, t.lon, t.name) for t in towns_near(points)]
     grid = any(row["near"] is not None for row in area_rows)
     return {
         "venue_count": len(ds.venues),
         "used_count": len(f.uses),
         "markers": markers,
         "areas": areas,
+        "towns": towns,
+        "towns_source": SOURCE,
+        "towns_licence": LICENCE,
         "area_rows": area_rows,
         "grid": grid or bool(left_out),
         "left_out": left_out,
@@ -414,6 +371,7 @@ def map_view(f: ReportFacts) -> dict:
                  "filled circles, bigger for more meetings, labelled with their venue number; unused "
                  "venues are small hollow squares. Hatched circles show where the people attending "
                  "travel from, bigger for more people, labelled with the postcode district or area. "
+                 "Small grey dots with names mark towns, to help find your way. "
                  "The tables after the map give the same information."),
     }
 
@@ -539,27 +497,46 @@ def rotation_view(f: ReportFacts) -> dict:
 
 
 def relaxed_view(f: ReportFacts) -> dict:
-    """Meetings placed with a relaxed rule, and meetings not placed, with the reasons."""
+    """Meetings placed with a relaxed rule, and meetings not placed (grouped by series), with reasons."""
     relaxed = [{"date": p.day, "title": f.meeting_title(p.occurrence.meeting_id), "number": p.occurrence.number,
                 "venue": f.venue_name(p.venue_id), "rules": [rule_info(r) for r in p.rules_relaxed],
                 "why": relaxed_why(f, p)}
                for p in f.scheduled if p.rules_relaxed]
-    unplaced = [{"title": f.meeting_title(p.occurrence.meeting_id), "number": p.occurrence.number,
-                 "period_label": p.occurrence.period_label, "first": p.occurrence.planned.first,
-                 "last": p.occurrence.planned.last, "reason": p.reason or "No reason was recorded."}
-                for p in f.unscheduled]
-    return {"relaxed": relaxed, "unscheduled": unplaced}
+    return {"relaxed": relaxed, "unscheduled": unplaced_by_series(f), "count": len(f.unscheduled)}
+
+
+def unplaced_by_series(f: ReportFacts) -> list[dict]:
+    """One entry per series with meetings not placed: which, and why (a shared reason said once)."""
+    groups: dict[str, list[Placement]] = {}
+    for p in f.unscheduled:
+        groups.setdefault(p.occurrence.meeting_id, []).append(p)
+    out = []
+    for mid, ps in groups.items():
+        reasons = [{"number": p.occurrence.number, "period_label": p.occurrence.period_label,
+                    "text": for_partners(p.reason) or "No reason was recorded.", "rules": rules_named(p.reason)}
+                   for p in ps]
+        same = len({tuple(sorted(r["rules"])) for r in reasons}) == 1 and bool(reasons[0]["rules"])
+        out.append({
+            "meeting_id": mid,
+            "title": f.meeting_title(mid),
+            "count": len(ps),
+            "occurrences": [{"number": p.occurrence.number, "period_label": p.occurrence.period_label,
+                             "first": p.occurrence.planned.first, "last": p.occurrence.planned.last} for p in ps],
+            "same_rules": same,
+            "reasons": reasons[:1] if same else reasons,
+        })
+    return out
 
 
 def relaxed_why(f: ReportFacts, p: Placement) -> str:
     ds = f.ds
     m = ds.meetings[p.occurrence.meeting_id]
     roles = {ds.participants[x].role for x in m.everyone if x in ds.participants}
-    if set(p.rules_relaxed) & TIME_RULES and {"parent_carer", "young_person"} <= roles:
+    if set(p.rules_relaxed) & set(TIME_RULES) and {"parent_carer", "young_person"} <= roles:
         return ("Parent carers and young people meet together, and no time keeps both groups' "
                 "time rules, so one had to give way.")
-    if p.reason:
-        return p.reason
+    if p.reason and for_partners(p.reason):
+        return for_partners(p.reason)
     return ("No day, time and venue in the period kept every rule for everyone invited; this was "
             "the choice that breaks the fewest and lightest rules.")
 
@@ -593,5 +570,6 @@ def venues_view(f: ReportFacts) -> dict:
 
 def words_view(f: ReportFacts) -> dict:
     """The rules relaxed anywhere in the plan, for the list of words used in the report."""
-    rules = sorted({r for p in f.scheduled for r in p.rules_relaxed})
-    return {"rules": [rule_info(r) for r in rules if r in BY_NAME]}
+    named = {r for p in f.scheduled for r in p.rules_relaxed}
+    named |= {r for p in f.plan.placements for r in rules_named(p.reason)}
+    return {"rules": [rule_info(r) for r in BY_NAME if r in named]}
