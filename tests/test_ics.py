@@ -121,8 +121,11 @@ GOLDEN_MEETING_DESCRIPTION = (
     " r the organiser if you need any of these.\\n\\nChair: Pat Carer (pat@example\r\n"
     " .org). You can contact the chair before the meeting with any questions.\\n\r\n"
     " \\nPapers: the papers for this meeting will be sent out by Monday 22 March \r\n"
-    " 2027.\\n\\nWords used in this invitation:\\nSEND: special educational needs a\r\n"
-    " nd disabilities.\\nCYP: children and young people.\r\n"
+    " 2027.\\n\\nExpenses: parent carers and young people taking part can claim th\r\n"
+    " e cost of getting to the meeting and back. How to claim: Please ask the or\r\n"
+    " ganiser\\, Siân Ellis-Pryce (send.team@example.org).\\n\\nWords used in this\r\n"
+    "  invitation:\\nSEND: special educational needs and disabilities.\\nCYP: chil\r\n"
+    " dren and young people.\r\n"
 )
 GOLDEN_MEETING_TAIL = (
     "GEO:51.05;-0.25\r\n"

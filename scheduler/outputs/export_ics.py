@@ -263,7 +263,9 @@ def _expenses_text(ds: Dataset, meeting: Meeting) -> str:
     if not family:
         return ""
     s = ds.settings
-    paid = "their travel and their time" if s.hourly_rate else "their travel"
+    # Plain words that name no one's journey (calendar files carry no personal travel).
+    paid = ("the cost of getting to the meeting and back, and payment for their time" if s.hourly_rate
+            else "the cost of getting to the meeting and back")
     how = _sentence(s.how_to_claim)
     if not how:
         org_name, org_email = organiser(ds)
