@@ -18,7 +18,7 @@ from test_report import Page
 from scheduler import api
 from scheduler.cli import main
 from scheduler.explain.expenses import Expenses, plan_totals
-from scheduler.present import write_all
+from scheduler.outputs.folder import write_all
 from scheduler.world.geodesy import distance_km
 
 VENUE = BASE_VENUES[0]  # Horsham Hall, 51.0708, -0.3243
