@@ -145,7 +145,7 @@ def page_view(f: ReportFacts, *, what_if: bool) -> dict:
         ("levels", "The programme by participation level"),
         ("venues", "Venues and their access features"),
     ]
-    heading = ("What changes: the programme after a venue change" if what_if
+    heading = ("What changes: the programme after a change" if what_if
                else "Proposed programme of co-production meetings")
     return {
         "heading": heading,
