@@ -16,10 +16,12 @@ from scheduler.core.wording import plural
 from scheduler.engine.fixed import check_fixed
 from scheduler.engine.validate import check as run_check
 from scheduler.engine.validate import undeclared
-from scheduler.explain.explainer import explain_plan, render_text, to_json
+from scheduler.explain.explainer import to_json
+from scheduler.explanation import explain_report, render
 from scheduler.inputs.load import load
 from scheduler.outputs.export_csv import read_proposals
 from scheduler.outputs.folder import write_all
+from scheduler.plan_in_hand import plan_in_hand
 from scheduler.present import print_check_summary, print_findings, print_plan
 
 console = Console(highlight=False)
@@ -167,8 +169,11 @@ def whatif(baseline, close, add_venues, venues_file, close_dates, data, start, e
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
               help="Seconds the solver may search for the plan (default 60, or settings.toml).")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON for other tools.")
-def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
-    """Why each meeting sits where it does, and what stops the ones that cannot be placed.
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=None,
+              help="The folder of the plan to explain (its proposals.csv); default: out, when it holds a plan of "
+                   "this data. Without one, a new plan is made first (and the explanation says so).")
+def explain(meeting_id, data, start, end, strict, time_limit, as_json, plan_dir) -> None:
+    """Why each meeting sits where it does in the plan in hand, and what stops the ones not placed.
 
     Without MEETING_ID: every meeting that relaxes a rule or cannot be placed. With it: every
     meeting of that series, with the next-best venue and day. Nothing is written.
@@ -181,12 +186,22 @@ def explain(meeting_id, data, start, end, strict, time_limit, as_json) -> None:
         raise DataError([Problem("command line", None, "MEETING_ID",
                                  f"there is no meeting '{meeting_id}' in meetings.csv; the meeting_ids are: {known}")])
 
-    result = api.plan(ds, window, strict=strict, time_limit=time_limit)
-    report = explain_plan(ds, result, meeting_id, strict=strict)
+    folder = plan_dir if plan_dir is not None else Path("out")
+    in_hand = plan_in_hand(ds, folder, start, end, strict)
+    if in_hand.plan is not None:
+        result = in_hand.plan
+        source = {"kind": "in_hand", "folder": str(folder),
+                  "text": f"Explaining the plan in {folder}/proposals.csv as it is (nothing is planned again)."}
+    else:
+        result = api.plan(ds, window, strict=strict, time_limit=time_limit)
+        source = {"kind": "planned", "folder": str(folder),
+                  "text": f"No plan of this data to explain ({in_hand.why_not}), so a new plan was made first; "
+                          "nothing is written (run 'schedule propose' to keep it)."}
+    report = explain_report(ds, result, meeting_id, source, strict=strict)
     if as_json:
         click.echo(to_json(report))
     else:
-        for line in render_text(report):
+        for line in render(report):
             console.print(line, markup=False, highlight=False)
     sys.exit(1 if result.unscheduled else 0)
 
