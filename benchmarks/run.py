@@ -1,6 +1,6 @@
 """Run the benchmark suite and write benchmarks/RESULTS.md (and the raw figures as results.json).
 
-    python3 benchmarks/run.py                       # S, M (3 seeds each) and L (1 seed)
+    python3 benchmarks/run.py                       # S, M (3 seeds), L (2), what-if, CSPLib 046, 3,000 occ.
     python3 benchmarks/run.py --sizes S,M --seeds 1,2
     python3 benchmarks/run.py --sizes L --seeds-l 1,2 --time-limit 120
 
