@@ -65,3 +65,15 @@ def test_venue_matrix_matches_pairwise_journeys(tiny):
     plain = load(tiny())
     t2 = Travel(plain)
     assert t2.between_matrix(people)[0, 1] == t2.between_for(plain.venues["V1"], plain.venues["V2"], people) > 0
+
+
+def test_blocks_of_a_large_batch_give_the_same_distances(monkeypatch):
+    """distance_km works in blocks of pairs; the blocks must join up exactly."""
+    from scheduler.world import geodesy
+
+    rng = np.random.default_rng(7)
+    homes = np.c_[rng.uniform(50.7, 51.2, 300), rng.uniform(-1.0, 0.1, 300)]
+    venues = np.c_[rng.uniform(50.7, 51.2, 70), rng.uniform(-1.0, 0.1, 70)]
+    whole = distance_km(homes, venues)
+    monkeypatch.setattr(geodesy, "BLOCK_PAIRS", 1000)  # 14 homes a block, the last one short
+    assert np.allclose(geodesy.distance_km(homes, venues), whole, rtol=0, atol=1e-9)  # a micrometre
