@@ -150,7 +150,7 @@ def run(args) -> dict:
     out["rss_after_import_mb"] = rss_mb()
     start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     if args.load_only:
-        from scheduler.inputs.load import load
+        from scheduler.api import load
 
         t0 = time.perf_counter()
         ds = load(args.data)

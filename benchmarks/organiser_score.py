@@ -32,7 +32,7 @@ from pathlib import Path
 
 import holidays
 
-from scheduler.inputs.load import load
+from scheduler.api import load
 from scheduler.world.travel import Travel
 
 NEAR_KM = 3.0

@@ -12,11 +12,17 @@ from scheduler.core.errors import DataError, Problem
 from scheduler.engine import solve
 from scheduler.engine.fixed import check_fixed, note_fixed
 from scheduler.explain.explainer import annotate
-from scheduler.inputs.load import load
+from scheduler.inputs.load import read_data
 from scheduler.model.context import Options
+from scheduler.rules.rulebook import BY_NAME
 from scheduler.world.calendar import default_planning
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def load(folder: Path | str) -> Dataset:
+    """Read and check a data folder (every problem at once, as a DataError), with the rules' settings."""
+    return read_data(folder, tuple(BY_NAME.values()))
 
 
 def default_data_dir() -> Path:

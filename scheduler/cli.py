@@ -11,6 +11,7 @@ from rich.console import Console
 
 from scheduler import api
 from scheduler import whatif as what_if
+from scheduler.api import load
 from scheduler.core.errors import DataError, Problem, Problems
 from scheduler.core.wording import plural
 from scheduler.engine.fixed import check_fixed
@@ -18,7 +19,6 @@ from scheduler.engine.validate import check as run_check
 from scheduler.engine.validate import undeclared
 from scheduler.explain.explainer import to_json
 from scheduler.explanation import explain_report, render
-from scheduler.inputs.load import load
 from scheduler.outputs.export_csv import read_proposals
 from scheduler.outputs.folder import write_all
 from scheduler.plan_in_hand import plan_in_hand

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from scheduler.core.domain import Dataset, DateRange, Plan
+from scheduler.core.domain import Dataset, DateRange, Plan, sort_key
 from scheduler.core.errors import DataError, Problems
 from scheduler.engine.validate import check
 from scheduler.inputs.load import read_csv
-from scheduler.outputs.export_csv import read_proposals, sort_key
+from scheduler.outputs.export_csv import read_proposals
+from scheduler.whatif.change import choose_window
+from scheduler.world.calendar import occurrences
 
 PROPOSALS = "proposals.csv"
 
@@ -31,8 +33,6 @@ class InHand:
 def plan_in_hand(ds: Dataset, folder: Path, start: date | None, end: date | None, strict: bool = False,
                  today: date | None = None) -> InHand:
     """The folder's proposals.csv as a Plan of this data, or why it is not one."""
-    from scheduler.whatif.change import choose_window
-
     folder = Path(folder)
     path = folder / PROPOSALS
     if not path.is_file():
@@ -67,8 +67,6 @@ def plan_in_hand(ds: Dataset, folder: Path, start: date | None, end: date | None
 
 def _other_data(ds: Dataset, folder: Path) -> str:
     """The first row whose title, attendees or UID is not what this data gives it ('' when none)."""
-    from scheduler.world.calendar import occurrences
-
     known = {(o.meeting_id, o.number): o for o in occurrences(ds, DateRange(date.min, date.max))}
     for row in read_csv(folder, PROPOSALS, Problems(), ("meeting_id", "occurrence")) or []:
         mid, number = row.get("meeting_id"), row.get("occurrence")

@@ -13,13 +13,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import BASE_PEOPLE, BASE_VENUES, PLAN_FROM
 
+from scheduler.api import load, planning_window
 from scheduler.api import plan as solve_plan
-from scheduler.api import planning_window
 from scheduler.cli import main
 from scheduler.core.domain import Placement
 from scheduler.engine.validate import check
 from scheduler.explain.explainer import Explainer, explain_plan
-from scheduler.inputs.load import load
 from scheduler.model.context import Options
 from scheduler.rules.rulebook import RULE_NAMES, TIME_RULES
 from scheduler.world.calendar import occurrences

@@ -70,7 +70,7 @@ def test_a_blocked_series_is_grouped_and_its_ways_out_are_per_person_first(tiny,
     assert kinds[:2] == ["travel_limit", "optional"] and kinds[-1] == "setting"
     raise_it = group["ways_out"][0]
     # the exact number: PR1's journey to the nearer venue that the meeting may use
-    from scheduler.inputs.load import load
+    from scheduler.api import load
     from scheduler.world.travel import Travel
     ds = load(data)
     travel = Travel(ds)

@@ -14,8 +14,8 @@ from ical.calendar_stream import IcsCalendarStream
 from rich.console import Console
 
 from scheduler import api
+from scheduler.api import load
 from scheduler.core.domain import DateRange, Placement, Plan
-from scheduler.inputs.load import load
 from scheduler.outputs.export_csv import write_proposals
 from scheduler.outputs.export_ics import (
     LOCATION_MAX,

@@ -19,7 +19,6 @@ from scheduler.engine import solve
 from scheduler.engine.hint import add_hint, greedy_hint
 from scheduler.engine.improve import improve, objective_value
 from scheduler.engine.validate import check
-from scheduler.inputs import load
 from scheduler.model.context import Options
 
 PLANNING = DateRange(PLAN_FROM, date(2027, 3, 31))
@@ -37,7 +36,7 @@ def whole_value(ds, planning, placements, strict: bool, lock=None) -> int:
 
 def solved_base(tmp_path):
     """The base instance's whole model, solved to optimality."""
-    ds = load.load(make_data(tmp_path / "d"))
+    ds = api.load(make_data(tmp_path / "d"))
     ctx = solve.build_context(ds, PLANNING)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -92,7 +91,7 @@ def test_travel_elsewhere_in_the_plan_is_carried_into_each_small_model(tmp_path,
         {"meeting_id": "B", "title": "B", "attendees": "PC2;PR1", "duration_minutes": "60", "recurrence": "once",
          "window_start": "2027-03-01", "window_end": "2027-03-05", "chair": "PR1"},
     ]
-    ds = load.load(make_data(tmp_path / "d", people=people, meetings=meetings))
+    ds = api.load(make_data(tmp_path / "d", people=people, meetings=meetings))
     ctx = solve.build_context(ds, PLANNING)
     start = {("A", 1): (date(2027, 1, 12), 11 * 60, "V2"), ("B", 1): (date(2027, 3, 2), 11 * 60, "V1")}
     value = objective_value(ctx.model, add_hint(ctx, start))
@@ -110,7 +109,7 @@ def test_a_locked_occurrence_stays_and_still_counts_for_its_series(tmp_path):
     meetings = [{"meeting_id": "S", "title": "Steering", "attendees": "PC1;PR1", "duration_minutes": "60",
                  "recurrence": "monthly", "window_start": "2027-01-04", "window_end": "2027-02-26",
                  "chair": "PR1"}]
-    ds = load.load(make_data(tmp_path / "d", meetings=meetings))
+    ds = api.load(make_data(tmp_path / "d", meetings=meetings))
     january = (date(2027, 1, 12), 11 * 60, "V1")
     lock = {("S", 1): january}
     ctx = solve.build_context(ds, PLANNING, options=Options(lock=dict(lock)))
@@ -150,7 +149,7 @@ def test_each_small_model_prices_its_part_as_the_whole_model_would(tmp_path_fact
     venues, people, meetings = prog
     folder = make_data(tmp_path_factory.mktemp("imp"), venues=venues, people=people, meetings=meetings,
                        terms=BASE_TERMS)
-    ds = load.load(folder)
+    ds = api.load(folder)
     ctx = solve.build_context(ds, PLANNING, options=Options(strict=strict))
     start = greedy_hint(ctx)
     values = add_hint(ctx, start)

@@ -135,7 +135,7 @@ def _large(folder: Path, people: int, venues: int) -> Path:
 
 MEASURE = """
 import resource, sys
-from scheduler.inputs.load import load
+from scheduler.api import load
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 ds = load(sys.argv[1])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

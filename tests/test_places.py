@@ -8,7 +8,7 @@ from datetime import date
 from conftest import BASE_VENUES
 
 from benchmarks.organiser_score import score
-from scheduler.inputs.load import load
+from scheduler.api import load
 from scheduler.world.places import Places
 
 # V1 Horsham, V2 Crawley (10 km), V3 1 km south of V1, V4 Billingshurst (10 km from V1, 20 from V2)

@@ -8,7 +8,7 @@ import random
 import numpy as np
 from geopy.distance import geodesic
 
-from scheduler.inputs.load import load
+from scheduler.api import load
 from scheduler.world.geodesy import MEAN_RADIUS_KM, distance_km
 from scheduler.world.travel import Travel
 

@@ -18,12 +18,12 @@ from conftest import BASE_VENUES, PLAN_FROM, write_csv
 from test_caldav import client, radicale, read_back, upload  # noqa: F401  (fixtures)
 
 from scheduler import api
+from scheduler.api import load
 from scheduler.cli import main
 from scheduler.core.clock import LONDON
 from scheduler.core.domain import Placement, Plan
 from scheduler.engine.solve import family_travel
 from scheduler.engine.validate import check, relaxed_rules
-from scheduler.inputs.load import load
 from scheduler.inputs.timeparse import parse_hhmm
 from scheduler.outputs.folder import write_all
 from scheduler.world.calendar import calendar_for, occurrences

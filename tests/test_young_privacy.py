@@ -15,8 +15,8 @@ import icalendar
 from click.testing import CliRunner
 from conftest import BUNDLED
 
+from scheduler.api import load
 from scheduler.cli import main
-from scheduler.inputs.load import load
 
 FROM = "2026-09-01"
 

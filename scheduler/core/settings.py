@@ -18,7 +18,7 @@ This module deliberately does not use `from __future__ import annotations`: pyda
 """
 
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Literal, get_args, get_type_hints
+from typing import Annotated, Literal, Protocol, get_args, get_type_hints
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, with_config
 from pydantic.fields import FieldInfo
@@ -185,6 +185,20 @@ class RuleTable:
 # table class with just those keys, like the ones above, listed here by rule name and among the
 # bases of Settings (so the key reads as settings.near_km). The reader checks both parts.
 RULE_TABLES: dict[str, type] = {}
+
+
+class RuleDefaults(Protocol):
+    """What the settings reader needs to know of each rule (the registry's RuleInfo has it).
+
+    The registry sits layers above the readers, so it is handed down to them (api.load) rather
+    than imported by them.
+    """
+
+    name: str
+    strength: str
+    weight: int
+    summary: str
+    may_be_soft: bool
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -26,6 +26,7 @@ from scheduler.core.domain import (
     Venue,
 )
 from scheduler.core.errors import Problems
+from scheduler.core.settings import RuleDefaults
 from scheduler.core.values import EMAIL
 from scheduler.inputs.fixed import FIXED, FIXED_COLUMNS, fixed_placements
 from scheduler.inputs.settings import load_settings
@@ -623,8 +624,12 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def load(folder: Path | str) -> Dataset:
-    """Read and validate a data folder; raises DataError listing every problem found."""
+def read_data(folder: Path | str, rules: Sequence[RuleDefaults]) -> Dataset:
+    """Read and validate a data folder; raises DataError listing every problem found.
+
+    `rules` is the rule registry's catalogue (for settings.toml's [rules.NAME] tables); api.load
+    passes it, so use that.
+    """
     folder = Path(folder)
     problems = Problems()
     if not folder.exists():
@@ -633,7 +638,7 @@ def load(folder: Path | str) -> Dataset:
     if not folder.is_dir():
         problems.add(str(folder), None, None, "is not a folder; --data expects the folder that holds venues.csv and the other files")
         problems.raise_if_any()
-    settings = load_settings(folder, problems)
+    settings = load_settings(folder, problems, rules)
     districts = load_districts(folder, problems)
     venue_rows = read_csv(folder, VENUES, problems, ("venue_id", "name", "latitude", "longitude", "capacity"))
     people_rows = read_csv(folder, PARTICIPANTS, problems, ("participant_id", "name", "role"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from scheduler.core.errors import Problems
 from scheduler.core.settings import (
     RULE_TABLES,
     TABLES,
+    RuleDefaults,
     RuleSetting,
     RuleTable,
     Settings,
@@ -25,17 +27,17 @@ from scheduler.core.settings import (
     keys,
 )
 from scheduler.core.wording import join
-from scheduler.rules.rulebook import BY_NAME, RULES
 
 FILE = "settings.toml"
 
 
-def default_rules() -> dict[str, RuleSetting]:
-    return {r.name: RuleSetting(r.strength, r.weight) for r in RULES}
+def default_rules(rules: Sequence[RuleDefaults]) -> dict[str, RuleSetting]:
+    return {r.name: RuleSetting(r.strength, r.weight) for r in rules}
 
 
-def load_settings(folder: Path, problems: Problems) -> Settings:
-    settings = Settings(rules=default_rules())
+def load_settings(folder: Path, problems: Problems, rules: Sequence[RuleDefaults]) -> Settings:
+    """settings.toml of a data folder; `rules` is the rule registry's catalogue, in order."""
+    settings = Settings(rules=default_rules(rules))
     path = folder / FILE
     if not path.exists():
         return settings
@@ -55,14 +57,15 @@ def load_settings(folder: Path, problems: Problems) -> Settings:
         line = _error_line(str(exc))
         problems.add(FILE, line, None, f"is not valid TOML ({exc}); check quotes, '=' signs and [table] headers")
         return settings
-    return settings_from_doc(doc, _Located(problems, text))
+    return settings_from_doc(doc, _Located(problems, text), rules)
 
 
-def settings_from_doc(doc: dict[str, Any], problems: Problems) -> Settings:
+def settings_from_doc(doc: dict[str, Any], problems: Problems, rules: Sequence[RuleDefaults]) -> Settings:
     """Settings from parsed tables ({"solver": {"seed": 1}, "rules": {...}}), from TOML or a workbook."""
     values: dict[str, Any] = {}
     rule_values: dict[str, Any] = {}  # the keys of a rule's own, such as near_km
-    rules = default_rules()
+    catalogue = {r.name: r for r in rules}
+    rules = default_rules(rules)
     for table, body in doc.items():
         if table not in TABLES:
             if isinstance(body, dict):
@@ -74,7 +77,7 @@ def settings_from_doc(doc: dict[str, Any], problems: Problems) -> Settings:
             problems.add(FILE, None, table, f"'{table}' must be a [table]")
             continue
         if table == "rules":
-            rule_values = _load_rules(body, rules, problems)
+            rule_values = _load_rules(body, catalogue, rules, problems)
         else:
             _unknown(f"[{table}]", body, (TABLES[table],), problems)
             values.update(_validated(TABLES[table], f"[{table}]", body, problems))
@@ -162,14 +165,15 @@ class _Located:
         return None
 
 
-def _load_rules(body: dict, rules: dict[str, RuleSetting], problems: Problems) -> dict[str, Any]:
+def _load_rules(body: dict, catalogue: dict[str, RuleDefaults], rules: dict[str, RuleSetting],
+                problems: Problems) -> dict[str, Any]:
     """Each [rules.NAME] table: strength and weight into `rules`; a rule's own keys returned."""
     own: dict[str, Any] = {}
     for name, conf in body.items():
         where = f"[rules.{name}]"
-        info = BY_NAME.get(name)
+        info = catalogue.get(name)
         if info is None:
-            problems.add(FILE, None, where, f"unknown rule '{name}'; the rules are: {', '.join(BY_NAME)}")
+            problems.add(FILE, None, where, f"unknown rule '{name}'; the rules are: {', '.join(catalogue)}")
             continue
         if not isinstance(conf, dict):
             problems.add(FILE, None, where, "must be a table with 'strength' and/or 'weight'")

@@ -11,11 +11,11 @@ from pathlib import Path
 from icalendar import vCalAddress
 from icalendar.parser import Contentline
 
-from scheduler.api import default_data_dir, planning_window
+from scheduler.api import default_data_dir, load, planning_window
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Venue, sort_key
 from scheduler.core.errors import DataError, Problem, Problems
 from scheduler.engine.fixed import check_fixed
-from scheduler.inputs.load import _venues, date_problem, load, read_csv
+from scheduler.inputs.load import _venues, date_problem, read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, parse_range
 from scheduler.outputs.export_csv import read_proposals
 from scheduler.whatif.common import CLI, PROPOSALS, Key, key_of
