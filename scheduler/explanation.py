@@ -10,12 +10,15 @@ all its occurrences that fail for the same reason instead of once per month.
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from scheduler.core.domain import Dataset, Plan
 from scheduler.explain.explainer import explain_plan, render_text
-from scheduler.explain.ways_out import person_and_meeting_ways
+from scheduler.explain.ways_out import BUDGET_SECONDS, person_and_meeting_ways
 
 IN_HAND = "IN_HAND"
+# Seconds for the per-person ways out of all the unplaced meetings together.
+TOTAL_SECONDS = 30.0
 SOURCE_WORDS = "as in the plan in hand"
 
 
@@ -30,11 +33,19 @@ def explain_report(ds: Dataset, plan: Plan, meeting_id: str | None, source: dict
         report["solver"] = {"status": IN_HAND, "proven_optimal": None, "stopped_by_time_limit": None}
     report["source"] = source
     report["occurrences"] = _grouped(report["occurrences"])
+    deadline = time.monotonic() + TOTAL_SECONDS
     for o in report["occurrences"]:
         if o["status"] != "unscheduled":
             continue
-        mine = [w.as_json() for w in person_and_meeting_ways(ds, plan, (o["meeting_id"], o["occurrence"]),
-                                                              strict=strict)]
+        left = min(BUDGET_SECONDS, deadline - time.monotonic())
+        found, stopped = (person_and_meeting_ways(ds, plan, (o["meeting_id"], o["occurrence"]), strict=strict,
+                                                  budget=left) if left > 0 else ([], True))
+        mine = [w.as_json() for w in found]
+        if stopped:
+            mine.append({"kind": "note", "rule": None, "works": None, "placement": None,
+                         "text": "The search for ways out about people and venues stopped at its time limit, so "
+                                 f"there may be more: run 'schedule explain {o['meeting_id']}' to look at this "
+                                 "meeting alone."})
         for w in o["ways_out"]:
             w.setdefault("kind", "setting" if w.get("rule") else "other")
         o["ways_out"] = mine + o["ways_out"]

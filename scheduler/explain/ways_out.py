@@ -36,7 +36,7 @@ Key = tuple[str, int]
 Slot = tuple[date, int, str]
 # Seconds for each check, and for all the ways of one meeting together.
 CHECK_SECONDS = 2.0
-BUDGET_SECONDS = 20.0
+BUDGET_SECONDS = 10.0
 MOST_VENUES = 3  # venues offered by "allow venue" and "confirm a feature"
 
 
@@ -124,9 +124,15 @@ def _smallest(values: list[int], works: Callable[[int], Slot | None]) -> tuple[i
 
 
 def person_and_meeting_ways(ds: Dataset, plan: Plan, key: Key, strict: bool = False,
-                            budget: float = BUDGET_SECONDS) -> list[Way]:
-    """Every per-person and per-meeting way out for one unplaced occurrence, nearest first."""
+                            budget: float = BUDGET_SECONDS) -> tuple[list[Way], bool]:
+    """Every per-person and per-meeting way out for one unplaced occurrence, nearest first, and
+    whether the time ran out before every candidate was tried."""
     check = _Checker(ds, plan, key, strict, time.monotonic() + budget)
+    ways = _ways(ds, plan, key, check)
+    return ways, check.out_of_time()
+
+
+def _ways(ds: Dataset, plan: Plan, key: Key, check: _Checker) -> list[Way]:
     if check.slot(ds) is not None:
         return []  # nothing stops it now: the solver's answer is the way out, not a change of data
     m = ds.meetings[key[0]]
