@@ -274,3 +274,32 @@ def test_a_lost_day_a_closed_venue_and_edited_data_together(setup, tmp_path):
     assert new[("R", 1)]["date"] != "2027-01-19" and new[("M", 2)]["venue_id"] != "V2"
     said = " ".join(output.split())
     assert "Crawley Centre (V2) closes for good; no meeting can take place on 2027-01-13" in said
+
+
+def test_a_house_move_and_a_new_group_member(tiny, tmp_path):
+    """participants.csv edits: PC1 moves far from V2 (travel limit 20); PR3 joins the board's group."""
+    people = [dict(p, groups="board") if p["participant_id"] == "PR1" else dict(p) for p in PEOPLE]
+    people[0] = dict(people[0], home_postcode="RH10", max_travel_minutes="20")  # PC1, near V2 (Crawley)
+    board = {"meeting_id": "B", "title": "Board", "attendees": "group:board;PC1", "duration_minutes": "60",
+             "recurrence": "monthly", "window_start": "2027-01-01", "window_end": "2027-03-31", "chair": "PR1"}
+    data = tiny(venues=BASE_VENUES + [V3], people=people, meetings=[board, MEETINGS[1]])
+    base = tmp_path / "base"
+    write_baseline(data, base, {("B", 1): ("2027-01-13", "10:00", "V2"), ("B", 2): ("2027-02-10", "10:00", "V3"),
+                                ("B", 3): ("2027-03-10", "10:00", "V2"), ("R", 1): ("2027-01-19", "10:00", "V1")})
+    moved = [dict(p) for p in people]
+    moved[0]["home_postcode"] = "RH12"  # Horsham: V2 and V3 (Crawley) are now beyond 20 minutes
+    moved.append({"participant_id": "PR3", "name": "Pro Three", "role": "professional",
+                  "email": "pro3@example.org", "home_postcode": "RH10", "groups": "board"})
+    folder = edited(data, tmp_path / "edited", people=moved)
+    out = tmp_path / "wi"
+    code, output = run("--baseline", str(base), "--data", str(folder), "--from", FROM, "--out", str(out))
+    assert code == 0, output
+    old, new = rows(base / "proposals.csv"), rows(out / "proposals.csv")
+    by = {(c["meeting_id"], c["occurrence"]): c for c in changes(out)}
+    assert {k: c["change"] for k, c in by.items()} == {("B", "1"): "moved", ("B", "2"): "moved", ("B", "3"): "moved"}
+    for n in (1, 2, 3):
+        assert new[("B", n)]["venue_id"] == "V1" and "too far" in by[("B", str(n))]["reason"]
+        assert "PR3" in new[("B", n)]["attendees"].split(";")
+        ev = icalendar.Calendar.from_ical((out / "invites" / f"B-{n}.ics").read_bytes()).walk("VEVENT")[0]
+        assert "mailto:pro3@example.org" in [str(a) for a in ev["ATTENDEE"]]  # the newcomer is invited
+    assert new[("R", 1)] == old[("R", 1)]
