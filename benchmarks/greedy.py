@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from scheduler.core.domain import Dataset, DateRange, Meeting, Occurrence, Placement
+from scheduler.rules import parent_core_hours, venue_open, young_people_hours, young_people_venue
 from scheduler.world import facts
 from scheduler.world.calendar import calendar_for, occurrences
 from scheduler.world.travel import Travel
@@ -53,7 +54,7 @@ class Greedy:
 
     # -- rule settings ------------------------------------------------------------------------
     def hard(self, rule: str) -> bool:
-        from scheduler.rules.rulebook import TIME_RULES
+        from scheduler.rules import TIME_RULES
 
         if self.strict and rule in TIME_RULES:
             return True
@@ -90,7 +91,7 @@ class Greedy:
                 soft += self.weight("travel_limit")
             elif any(self._too_far(p, v) for p in optional):
                 soft += self.weight("travel_limit")
-            if "young_person" in roles and not facts.young_people_venue_ok(v):
+            if "young_person" in roles and not young_people_venue.suitable(v):
                 if self.hard("young_people_venue"):
                     continue
                 soft += self.weight("young_people_venue")
@@ -104,11 +105,11 @@ class Greedy:
 
         # (day, time) pairs: hard filter on the day, then soft penalty, date, time
         s = ds.settings
-        lo_after = facts.young_after_school_start(ds, m)
+        lo_after = young_people_hours.after_school_start(ds, m)
         time_soft = {}
         for t in times:
             soft = 0
-            if "parent_carer" in roles and not facts.parent_core_ok(s, t, t + dur):
+            if "parent_carer" in roles and not parent_core_hours.core_ok(s, t, t + dur):
                 if self.hard("parent_core_hours"):
                     continue
                 soft += self.weight("parent_core_hours")
@@ -116,7 +117,7 @@ class Greedy:
         young = "young_person" in roles
         yph_hard = self.hard("young_people_hours")
         yph_weight = self.weight("young_people_hours")
-        # young_people_hours depends only on (school day or not, start): the same test as facts.young_hours_ok
+        # young_people_hours depends only on (school day or not, start): the same test as young_people_hours.hours_ok
         yph_ok = {(school, t): (t >= lo_after and t + dur <= s.young_after_school_end) if school
                   else (t >= s.young_non_school_start and t + dur <= s.young_non_school_end)
                   for school in (True, False) for t in time_soft}
@@ -160,7 +161,7 @@ class Greedy:
                 key = (v_soft + s_soft, travel, d, t, vid)
                 if best is not None and key >= best:
                     break
-                if not facts.venue_open_ok(v, d, t, t + dur):
+                if not venue_open.open_ok(v, d, t, t + dur):
                     continue
                 if self._clashes(m, d, t, t + dur, vid):
                     continue

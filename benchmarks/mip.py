@@ -38,8 +38,9 @@ import highspy
 import numpy as np
 
 from scheduler.core.domain import MINUTES_PER_DAY
-from scheduler.engine import constraints
 from scheduler.model.context import UNPLACED_WEIGHT, Choice, ModelContext
+from scheduler.rules import VALUE_RULES, young_people_hours
+from scheduler.rules import strength as rule_strength
 from scheduler.world import facts
 
 INF = highspy.kHighsInf
@@ -137,7 +138,7 @@ def build(ctx: ModelContext) -> tuple[_Lp, dict]:
     lp = _Lp()
     ds = ctx.ds
     vs: dict[tuple[str, int], _Vars] = {}
-    kinds = {u.rule: u.kind for u in constraints.UNARY}
+    kinds = {r.name: r.kind for r in VALUE_RULES}
     for c in ctx.choices:
         if not (c.days and c.times and c.venues):
             lp.offset += UNPLACED_WEIGHT
@@ -178,7 +179,7 @@ def build(ctx: ModelContext) -> tuple[_Lp, dict]:
 
 def _young_people_hours(ctx: ModelContext, lp: _Lp, vs: dict) -> None:
     rule = "young_people_hours"
-    strength = ctx.strength(rule)
+    strength = rule_strength(ctx, rule)
     if strength == "off":
         return
     s = ctx.ds.settings
@@ -187,7 +188,7 @@ def _young_people_hours(ctx: ModelContext, lp: _Lp, vs: dict) -> None:
         if "young_person" not in {p.role for p in facts.attendees(ctx.ds, c.meeting)}:
             continue
         dur = c.meeting.duration_minutes
-        lo = facts.young_after_school_start(ctx.ds, c.meeting)
+        lo = young_people_hours.after_school_start(ctx.ds, c.meeting)
         school = [x for d, x in zip(c.days, v.X, strict=True) if ctx.cal.is_school_day(d)]
         after = [x for t, x in zip(c.times, v.T, strict=True) if t >= lo and t + dur <= s.young_after_school_end]
         daytime = [x for t, x in zip(c.times, v.T, strict=True)
@@ -276,8 +277,8 @@ def _disjunction(lp: _Lp, a: _Vars, b: _Vars, tv: int | None, tmax: int, active:
 
 
 def _series(ctx: ModelContext, lp: _Lp, vs: dict) -> None:
-    spacing = ctx.strength("series_spacing")
-    rotation = ctx.strength("venue_rotation")
+    spacing = rule_strength(ctx, "series_spacing")
+    rotation = rule_strength(ctx, "venue_rotation")
     groups: dict[str, list[Choice]] = {}
     for c in ctx.choices:
         groups.setdefault(c.occ.meeting_id, []).append(c)

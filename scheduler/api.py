@@ -14,7 +14,7 @@ from scheduler.engine.fixed import check_fixed, note_fixed
 from scheduler.explain.explainer import annotate
 from scheduler.inputs.load import read_data
 from scheduler.model.context import Options
-from scheduler.rules.rulebook import BY_NAME
+from scheduler.rules import BY_NAME
 from scheduler.world.calendar import default_planning
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"

@@ -14,7 +14,7 @@ from scheduler.engine.validate import relaxed_rules
 from scheduler.explain.expenses import expenses_line
 from scheduler.explain.metrics import family_totals, stale_access_warnings
 from scheduler.outputs.export_ics import uninvitable
-from scheduler.rules.rulebook import BY_NAME
+from scheduler.rules import BY_NAME
 
 
 def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scheduler.cli import main
 from scheduler.core.settings import RULE_TABLES, TABLES, keys
-from scheduler.rules.rulebook import RULE_NAMES
+from scheduler.rules import RULE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -20,7 +20,7 @@ from scheduler.core.domain import Placement
 from scheduler.engine.validate import check
 from scheduler.explain.explainer import Explainer, explain_plan
 from scheduler.model.context import Options
-from scheduler.rules.rulebook import RULE_NAMES, TIME_RULES
+from scheduler.rules import RULE_NAMES, TIME_RULES
 from scheduler.world.calendar import occurrences
 from scheduler.world.travel import Travel
 

@@ -173,12 +173,13 @@ def run(files: dict[str, bytes], check_after: bool = True) -> None:
             assert not out.exists()
             return
         assert (out / "proposals.csv").is_file()
-        if check_after and "check" in main.commands:
+        if check_after:
+            # the solver's own plan keeps every hard rule: check finds nothing broken
             checked = CliRunner().invoke(main, ["check", "--data", str(data), "--out", str(out), "--from",
                                                 "2027-01-01"], env=EPOCH)
             assert checked.exception is None or isinstance(checked.exception, SystemExit), repr(checked.exception)
-            assert checked.exit_code in (0, 1), checked.output
-        if check_after and "explain" in main.commands:
+            assert checked.exit_code == 0, checked.output
+        if check_after:
             explained = CliRunner().invoke(main, ["explain", "--data", str(data), "--from", "2027-01-01",
                                                   "--time-limit", "2"], env=EPOCH)
             assert "Traceback" not in explained.output, explained.output

@@ -18,7 +18,7 @@ from conftest import BASE_MEETINGS, BASE_PEOPLE, BASE_VENUES, BUNDLED, make_data
 
 from scheduler import api
 from scheduler.cli import main
-from scheduler.rules.rulebook import RULE_NAMES
+from scheduler.rules import RULE_NAMES
 
 EXAMPLE_FROM = date(2026, 12, 1)
 

@@ -13,7 +13,7 @@ from test_report import Page, built, page  # noqa: F401 (fixtures)
 from scheduler import api
 from scheduler.outputs.report import render_report
 from scheduler.outputs.report_words import for_partners
-from scheduler.rules.rulebook import BY_NAME
+from scheduler.rules import BY_NAME
 
 
 def _visible(text: str) -> str:

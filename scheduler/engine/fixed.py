@@ -16,9 +16,9 @@ from ortools.sat.python import cp_model
 from scheduler.core.domain import Dataset, DateRange, Fixed, Occurrence, Placement, Status, hhmm
 from scheduler.core.errors import DataError, Problem
 from scheduler.engine.solve import SolverSettings, build_context, run_solver
-from scheduler.engine.validate import Checker
+from scheduler.engine.validate import check_one
 from scheduler.model.context import Options
-from scheduler.rules.rulebook import BY_NAME
+from scheduler.rules import BY_NAME, RULES
 from scheduler.world.calendar import calendar_for, occurrences
 
 # A joint check of the fixed placements is a small model; this bounds each solve of it.
@@ -78,16 +78,13 @@ def _each_alone(ds: Dataset, window: DateRange, mine: dict[tuple[str, int], Occu
     problems: list[Problem] = []
     ctx = build_context(ds, window, list(mine.values()), Options(only=set(mine), strict=strict))
     cal = calendar_for(ds)
-    checker = Checker(ds, window, strict)
     for c in ctx.choices:
         f = ds.fixed[c.key]
         if f.day is not None and f.start is not None and f.venue_id is not None:
             m = c.meeting
             p = Placement(c.occ, Status.SCHEDULED, f.day, f.start, f.start + m.duration_minutes, f.venue_id,
                           cal.papers_due(f.day, m.papers_days))
-            checker.findings = []
-            checker.check_one(p)
-            for finding in sorted({x for x in checker.findings if x.hard}):
+            for finding in [x for x in check_one(ds, p, window, strict) if x.hard]:
                 problems.append(_problem(f, None, f"fixed {f.describe()}, it breaks the hard rule {finding.rule} "
                                                   f"({finding.message})"))
             continue
@@ -130,7 +127,7 @@ def _all_together(ds: Dataset, window: DateRange, mine: dict[tuple[str, int], Oc
         rest = {k: o for k, o in core.items() if k != key}
         if rest and not _feasible(ds, window, rest, strict):
             core = rest
-    hard = [r for r in BY_NAME if r not in ("travel_time",)]
+    hard = [r.name for r in RULES if r.info.strength != "objective"]
     culprits = tuple(r for r in hard if _feasible(ds, window, core, strict, off=(r,)))
     numbers = [str(n) for n in sorted(ds.fixed[k].row for k in core if ds.fixed[k].row is not None)]
     rows = (f"placement on row {numbers[0]} cannot be kept" if len(numbers) == 1 else

@@ -12,8 +12,20 @@ import gc
 from dataclasses import dataclass, field
 from datetime import date
 
+from ortools.sat.python import cp_model
+
 from scheduler.model.context import Choice, ModelContext, light_presolve, solve_within
-from scheduler.world import facts
+from scheduler.rules import MODEL_ORDER
+from scheduler.rules.base import Rule
+
+
+def _overriding(hook: str) -> tuple[Rule, ...]:
+    """The rules that take part in one step of the greedy search (the others add nothing)."""
+    return tuple(r for r in MODEL_ORDER if getattr(type(r), hook) is not getattr(Rule, hook))
+
+
+COSTS, SLOT_COSTS, NEIGHBOUR_COSTS = _overriding("hint_costs"), _overriding("hint_slot_cost"), _overriding("hint_cost")
+ALLOWS, COLLIDES = _overriding("hint_allows"), _overriding("hint_collides")
 
 
 def _cost_tables(ctx: ModelContext, c: Choice):
@@ -21,19 +33,8 @@ def _cost_tables(ctx: ModelContext, c: Choice):
     time_cost = {t: 0 for t in c.times}
     venue_cost = {v: 0 for v in c.venues}
     tables = {"day": day_cost, "time": time_cost, "venue": venue_cost}
-    from scheduler.engine.constraints import UNARY
-
-    for unit in UNARY:
-        table = tables[unit.kind]
-        for v in c.soft_bad.get(unit.rule, ()):
-            if v in table:  # a later hard rule may have removed it
-                table[v] += ctx.weight(unit.rule)
-    w = ctx.weight("travel_time")
-    for vid in c.venues:
-        for pid in c.meeting.everyone:
-            person = ctx.ds.participants.get(pid)
-            if person is not None and person.is_family:
-                venue_cost[vid] += w * (ctx.travel.person_to_venue(person, ctx.ds.venues[vid]) or 0)
+    for rule in COSTS:
+        rule.hint_costs(ctx, c, tables)
     return day_cost, time_cost, venue_cost
 
 
@@ -66,70 +67,33 @@ class _Diary:
 
 def _cheapest(ctx: ModelContext, c: Choice, diary: _Diary) -> tuple[date, int, str] | None:
     """The cheapest (day, start, venue) that collides with nothing placed so far."""
-    s = ctx.ds.settings
     day_cost, time_cost, venue_cost = _cost_tables(ctx, c)
-    yph = "young_person" in {p.role for p in facts.attendees(ctx.ds, c.meeting)} \
-        and ctx.strength("young_people_hours") != "off"
-    dur = c.meeting.duration_minutes
-    lo = facts.young_after_school_start(ctx.ds, c.meeting)
-    yph_miss = 10**12 if ctx.strength("young_people_hours") == "hard" else ctx.weight("young_people_hours")
-
-    def yph_cost(d: date, t: int) -> int:
-        if not yph:
-            return 0
-        if ctx.cal.is_school_day(d):
-            ok = t >= lo and t + dur <= s.young_after_school_end
-        else:
-            ok = t >= s.young_non_school_start and t + dur <= s.young_non_school_end
-        return 0 if ok else yph_miss
-
+    slot_costs = [f for r in SLOT_COSTS if (f := r.hint_slot_cost(ctx, c)) is not None]
     same_series = sorted((k[1], diary.placed[k]) for k in diary.by_series.get(c.occ.meeting_id, []))
     # the scheduled occurrences either side: venue_rotation pairs consecutive *scheduled* ones
     before = [slot for n, slot in same_series if n < c.occ.number][-1:]
     after = [slot for n, slot in same_series if n > c.occ.number][:1]
     neighbours = before + after
-    combos = sorted((day_cost[d] + time_cost[t] + yph_cost(d, t), d, t) for d in c.days for t in c.times)
+    combos = sorted((day_cost[d] + time_cost[t] + sum(f(d, t) for f in slot_costs), d, t)
+                    for d in c.days for t in c.times)
     best = None
     for vid in sorted(c.venues, key=lambda v: (venue_cost[v], v)):
-        rot = ctx.weight("venue_rotation") * sum(1 for _, _, pv in neighbours if pv == vid)
+        rot = sum(r.hint_cost(ctx, c, neighbours, vid) for r in NEIGHBOUR_COSTS)
         if best is not None and venue_cost[vid] + combos[0][0] >= best[0]:
             break  # venues come cheapest first: no later one can do better
         if best is not None and venue_cost[vid] + rot + combos[0][0] >= best[0]:
             continue  # a repeat of the last venue: a later, dearer venue may still be cheaper
-        venue = ctx.ds.venues[vid]
         for cost, d, t in combos:
             total = cost + venue_cost[vid] + rot
             if best is not None and total >= best[0]:
                 break
-            if cost >= 10**12 or not facts.venue_open_ok(venue, d, t, t + dur):
+            if cost >= 10**12 or not all(r.hint_allows(ctx, c, d, t, vid) for r in ALLOWS):
                 continue
-            if _collides(ctx, c, diary, d, t, vid):
+            if any(r.hint_collides(ctx, c, diary, d, t, vid) for r in COLLIDES):
                 continue
             best = (total, d, t, vid)
             break
     return best[1:] if best is not None else None
-
-
-def _collides(ctx: ModelContext, c: Choice, diary: _Diary, d: date, t: int, vid: str) -> bool:
-    me = set(c.meeting.everyone)
-    end = t + c.meeting.duration_minutes
-    gap = c.meeting.min_gap_days
-    for key in diary.by_series.get(c.occ.meeting_id, []):
-        if abs((diary.placed[key][0] - d).days) < gap:
-            return True
-    for key in diary.by_day.get(d, []):
-        pd, pt, pv = diary.placed[key]
-        other = ctx.by_key[key]
-        oend = pt + other.meeting.duration_minutes
-        if pv == vid and t < oend and pt < end:
-            return True
-        shared = me & set(other.meeting.everyone)
-        if shared:
-            people = [ctx.ds.participants[p] for p in sorted(shared) if p in ctx.ds.participants]
-            tv = ctx.travel.between_for(ctx.ds.venues[vid], ctx.ds.venues[pv], people)
-            if not (t >= oend + tv or pt >= end + tv):
-                return True
-    return False
 
 
 def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str]], seed: int = 0,
@@ -141,8 +105,6 @@ def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str
     Returns the completed assignment (a whole valid plan, kept as a fallback should the main
     search find nothing in time), or None when it could not be completed (no hint is given).
     """
-    from ortools.sat.python import cp_model
-
     if not hint:
         return None
     trial = ctx.model.clone()

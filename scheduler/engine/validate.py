@@ -1,18 +1,20 @@
 """An independent check of a plan against the data and every rule, knowing nothing of the solver.
 
 `schedule check` runs it on a proposals.csv; the planner uses it to say truthfully which soft
-rules each occurrence relaxes; the property tests run it on every plan the solver makes.
+rules each occurrence relaxes; the property tests run it on every plan the solver makes and
+compare the objective it recomputes with the solver's. Each rule's check lives in its home
+(`Rule.check_placement`, `Rule.check_plan`): solver-free code over plain placements.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from scheduler.core.domain import Dataset, DateRange, Placement, hhmm
-from scheduler.rules.rulebook import BY_NAME, SPLIT_BY_ATTENDANCE, TIME_RULES
-from scheduler.world import facts
-from scheduler.world.calendar import calendar_for, occurrences
+from scheduler.model.weights import UNPLACED_WEIGHT
+from scheduler.rules import RULE, RULES, rule_order
+from scheduler.rules.base import Breach, CheckContext, Rule
+from scheduler.world.calendar import calendar_for
 from scheduler.world.travel import Travel
 
 
@@ -29,168 +31,77 @@ class Finding:
         return f"{self.meeting_id} #{self.occurrence}: {self.rule} ({kind}): {self.message}"
 
 
-class Checker:
-    def __init__(self, ds: Dataset, planning: DateRange, strict: bool = False):
-        self.ds = ds
-        self.cal = calendar_for(ds)
-        self.travel = Travel(ds)
-        self.planning = planning
-        self.strict = strict
-        self.findings: list[Finding] = []
+def _context(ds: Dataset, planning: DateRange) -> CheckContext:
+    return CheckContext(ds, calendar_for(ds), Travel(ds), planning, RULES)
 
-    def hard(self, rule: str) -> bool:
-        if self.strict and rule in TIME_RULES:
-            return True
-        setting = self.ds.settings.rules.get(rule)
-        return (setting.strength if setting else BY_NAME[rule].strength) == "hard"
 
-    def add(self, p: Placement, rule: str, message: str, optional_only: bool = False) -> None:
-        hard = False if (optional_only and rule in SPLIT_BY_ATTENDANCE) else self.hard(rule)
-        self.findings.append(Finding(p.occurrence.meeting_id, p.occurrence.number, rule, hard, message))
+def _finding(ds: Dataset, rule: Rule, b: Breach, strict: bool) -> Finding:
+    if b.hard is not None:
+        hard = b.hard
+    elif b.optional_only and rule.info.split_by_attendance:
+        hard = False
+    else:
+        hard = rule.is_hard(ds.settings, strict)
+    return Finding(b.key[0], b.key[1], rule.name, hard, b.message)
 
-    # -- one occurrence at a time ----------------------------------------------------------
-    def check_one(self, p: Placement) -> None:
-        ds, cal = self.ds, self.cal
+
+def check(ds: Dataset, rows: list[Placement], planning: DateRange, strict: bool = False,
+          ck: CheckContext | None = None) -> list[Finding]:
+    """Every rule broken by the plan `rows`, each rule checked by its own home."""
+    ck = ck or _context(ds, planning)
+    rows = [p for p in rows if p.occurrence.meeting_id in ds.meetings]
+    findings: set[Finding] = set()
+    for p in rows:
+        if not p.scheduled:
+            continue
+        assert p.day is not None and p.start is not None and p.end is not None
         m = ds.meetings[p.occurrence.meeting_id]
-        people = facts.attendees(ds, m)
-        roles = {x.role for x in people}
-        d, start, end = p.day, p.start, p.end
-        assert d is not None and start is not None and end is not None
-        venue = ds.venues.get(p.venue_id)
-        if end - start != m.duration_minutes:
-            self.add(p, "series_spacing", f"lasts {end - start} minutes, but the meeting is {m.duration_minutes} minutes long")
-        if d not in p.occurrence.planned:
-            self.add(p, "series_spacing", f"{d} is outside its period {p.occurrence.period_label} ({p.occurrence.planned.first} to {p.occurrence.planned.last})")
-        if "parent_carer" in roles:
-            if not cal.is_school_day(d):
-                self.add(p, "parent_term_time", f"{d} is not a school day ({cal.why_not_school_day(d)})")
-            if not facts.parent_core_ok(ds.settings, start, end):
-                self.add(p, "parent_core_hours", f"{hhmm(start)}-{hhmm(end)} is outside {hhmm(ds.settings.parent_start)}-{hhmm(ds.settings.parent_end)}")
-        if "young_person" in roles and not facts.young_hours_ok(ds, cal, m, d, start, end):
-            if cal.is_school_day(d):
-                lo = facts.young_after_school_start(ds, m)
-                msg = f"{d} is a school day and {hhmm(start)} is before {hhmm(lo)} or it ends after {hhmm(ds.settings.young_after_school_end)}"
-            else:
-                msg = f"{d} is not a school day and {hhmm(start)}-{hhmm(end)} is outside {hhmm(ds.settings.young_non_school_start)}-{hhmm(ds.settings.young_non_school_end)}"
-            self.add(p, "young_people_hours", msg)
-        for pid in m.attendees:
-            if pid in ds.participants and ds.participants[pid].unavailable.blocks(d):
-                self.add(p, "attendee_unavailable", f"{pid} (required) is unavailable on {d}")
-        for pid in m.optional_attendees:
-            if pid in ds.participants and ds.participants[pid].unavailable.blocks(d):
-                self.add(p, "attendee_unavailable", f"{pid} (optional) is unavailable on {d}", optional_only=True)
-        due = cal.papers_due(d, m.papers_days)
-        if m.papers_days > 0:
-            if due is not None and due < self.planning.first:
-                self.add(p, "papers_ahead", f"papers would be due {due}, before planning starts on {self.planning.first}")
-            if p.papers_due != due:
-                self.add(p, "papers_ahead", f"papers_due is {p.papers_due or 'empty'} but should be {due}")
-        elif p.papers_due is not None:
-            self.add(p, "papers_ahead", "papers_due is set but the meeting has no papers")
-        if venue is None:
-            self.add(p, "venue_open", f"venue '{p.venue_id}' is not in venues.csv")
-            return
-        if m.venues is not None and venue.venue_id not in m.venues:
-            self.add(p, "venue_access", f"{venue.venue_id} is not one of the meeting's allowed venues")
-        for need, who in facts.missing_features(venue, people).items():
-            self.add(p, "venue_access", f"{venue.venue_id} does not confirm {need}, needed by {', '.join(who)}")
-        if "young_person" in roles and not facts.young_people_venue_ok(venue):
-            self.add(p, "young_people_venue", f"{venue.venue_id} is not confirmed step-free with a hoist toilet")
-        if len(m.everyone) > venue.capacity:
-            self.add(p, "venue_capacity", f"{len(m.everyone)} people invited, {venue.venue_id} holds {venue.capacity}")
-        if not facts.venue_open_ok(venue, d, start, end):
-            self.add(p, "venue_open", f"{venue.venue_id} is not open {d} {hhmm(start)}-{hhmm(end)}")
-        for pid in m.everyone:
-            person = ds.participants.get(pid)
-            if person is None:
-                continue
-            minutes = self.travel.person_to_venue(person, venue)
-            if minutes is not None and minutes > person.max_travel_minutes:
-                required = pid in m.attendees
-                self.add(p, "travel_limit",
-                         f"{pid} ({'required' if required else 'optional'}) would travel {minutes} minutes, over their {person.max_travel_minutes}",
-                         optional_only=not required)
-
-    # -- between occurrences ------------------------------------------------------------------
-    def check_pairs(self, placed: list[Placement]) -> None:
-        ds = self.ds
-        by_day: dict[date, list[Placement]] = {}
-        for p in placed:
-            by_day.setdefault(p.day, []).append(p)
-        for same_day in by_day.values():
-            same_day.sort(key=lambda p: (p.start, p.occurrence.meeting_id, p.occurrence.number))
-            for i, a in enumerate(same_day):
-                for b in same_day[i + 1:]:
-                    overlap = a.start < b.end and b.start < a.end
-                    if overlap and a.venue_id == b.venue_id:
-                        self.add(b, "venue_clash", f"{a.venue_id} also hosts {a.occurrence.meeting_id} #{a.occurrence.number} at {hhmm(a.start)}-{hhmm(a.end)}")
-                    shared = set(ds.meetings[a.occurrence.meeting_id].everyone) & set(ds.meetings[b.occurrence.meeting_id].everyone)
-                    if not shared:
-                        continue
-                    first, second = (a, b) if a.start <= b.start else (b, a)
-                    va, vb = ds.venues.get(first.venue_id), ds.venues.get(second.venue_id)
-                    people = [ds.participants[x] for x in sorted(shared) if x in ds.participants]
-                    need = self.travel.between_for(va, vb, people) if va and vb else 0
-                    if second.start < first.end + need:
-                        who = ", ".join(sorted(shared)[:5])
-                        self.add(second, "attendee_clash",
-                                 f"{who} also at {first.occurrence.meeting_id} #{first.occurrence.number} until {hhmm(first.end)}, and need {need} minutes to travel")
-
-    def check_series(self, rows: list[Placement]) -> None:
-        ds = self.ds
-        expected = {(o.meeting_id, o.number): o for o in occurrences(ds, self.planning, self.cal)}
-        seen: set[tuple[str, int]] = set()
-        for p in rows:
-            key = (p.occurrence.meeting_id, p.occurrence.number)
-            if key in seen:
-                self.add(p, "series_spacing", "this occurrence is listed twice")
-            seen.add(key)
-            if key not in expected:
-                self.add(p, "series_spacing", "there is no such occurrence in the planning window")
-        for key in sorted(set(expected) - seen):
-            o = expected[key]
-            self.findings.append(Finding(o.meeting_id, o.number, "series_spacing", True,
-                                         f"occurrence for {o.period_label} is missing from the proposals"))
-        series: dict[str, list[Placement]] = {}
-        for p in rows:
-            if p.scheduled:
-                series.setdefault(p.occurrence.meeting_id, []).append(p)
-        for mid, group in series.items():
-            group.sort(key=lambda p: (p.day, p.start))
-            gap = ds.meetings[mid].min_gap_days
-            for a, b in zip(group, group[1:], strict=False):
-                if (b.day - a.day).days < gap:
-                    self.add(b, "series_spacing", f"only {(b.day - a.day).days} days after the previous one ({a.day}); the minimum gap is {gap}")
-                if a.venue_id == b.venue_id:
-                    self.add(b, "venue_rotation", f"same venue {b.venue_id} as the previous one ({a.day})")
-
-    def run(self, rows: list[Placement]) -> list[Finding]:
-        rows = [p for p in rows if p.occurrence.meeting_id in self.ds.meetings]
-        placed = [p for p in rows if p.scheduled]
-        for p in placed:
-            self.check_one(p)
-        self.check_pairs(placed)
-        self.check_series(rows)
-        self.check_fixed(rows)
-        return sorted(set(self.findings))
-
-    def check_fixed(self, rows: list[Placement]) -> None:
-        """fixed.csv: every given date, start and venue is kept (a hard rule of the organiser's own)."""
-        for p in rows:
-            f = self.ds.fixed.get((p.occurrence.meeting_id, p.occurrence.number))
-            if f is None:
-                continue
-            if not p.scheduled:
-                message = f"is fixed {f.describe()} ({f.where}) but not scheduled"
-            elif not f.keeps(p.day, p.start, p.venue_id):
-                message = f"is fixed {f.describe()} ({f.where}) but placed on {p.day} at {hhmm(p.start)} at {p.venue_id}"
-            else:
-                continue
-            self.findings.append(Finding(p.occurrence.meeting_id, p.occurrence.number, "fixed", True, message))
+        for rule in RULES:
+            findings.update(_finding(ds, rule, b, strict) for b in rule.check_placement(ck, p, m))
+    for rule in RULES:
+        findings.update(_finding(ds, rule, b, strict) for b in rule.check_plan(ck, rows))
+    findings.update(_fixed(ds, rows))
+    return sorted(findings)
 
 
-def check(ds: Dataset, rows: list[Placement], planning: DateRange, strict: bool = False) -> list[Finding]:
-    return Checker(ds, planning, strict).run(rows)
+def _fixed(ds: Dataset, rows: list[Placement]) -> list[Finding]:
+    """fixed.csv: every given date, start and venue is kept (a hard rule of the organiser's own)."""
+    out = []
+    for p in rows:
+        f = ds.fixed.get((p.occurrence.meeting_id, p.occurrence.number))
+        if f is None:
+            continue
+        if not p.scheduled:
+            message = f"is fixed {f.describe()} ({f.where}) but not scheduled"
+        elif not f.keeps(p.day, p.start, p.venue_id):
+            message = f"is fixed {f.describe()} ({f.where}) but placed on {p.day} at {hhmm(p.start)} at {p.venue_id}"
+        else:
+            continue
+        out.append(Finding(p.occurrence.meeting_id, p.occurrence.number, "fixed", True, message))
+    return out
+
+
+def check_one(ds: Dataset, p: Placement, planning: DateRange, strict: bool = False,
+              ck: CheckContext | None = None) -> list[Finding]:
+    """What one scheduled placement breaks on its own (the rules' `check_placement`)."""
+    ck = ck or _context(ds, planning)
+    m = ds.meetings[p.occurrence.meeting_id]
+    return sorted({_finding(ds, rule, b, strict) for rule in RULES for b in rule.check_placement(ck, p, m)})
+
+
+def objective(ds: Dataset, rows: list[Placement], planning: DateRange, findings: list[Finding]) -> int:
+    """The engine's objective recomputed from the plan and its findings, without the solver:
+    UNPLACED_WEIGHT per occurrence left unplaced, plus each rule's share (`Rule.cost`)."""
+    ck = _context(ds, planning)
+    rows = [p for p in rows if p.occurrence.meeting_id in ds.meetings]
+    relaxed: dict[str, set[tuple[str, int]]] = {}
+    for f in findings:
+        if not f.hard:
+            relaxed.setdefault(f.rule, set()).add((f.meeting_id, f.occurrence))
+    total = UNPLACED_WEIGHT * sum(1 for p in rows if not p.scheduled)
+    for rule in RULES:
+        total += rule.cost(ck, rows, relaxed.get(rule.name, set()))
+    return total
 
 
 def relaxed_rules(findings: list[Finding]) -> dict[tuple[str, int], tuple[str, ...]]:
@@ -199,11 +110,7 @@ def relaxed_rules(findings: list[Finding]) -> dict[tuple[str, int], tuple[str, .
     for f in findings:
         if not f.hard:
             out.setdefault((f.meeting_id, f.occurrence), set()).add(f.rule)
-    return {k: tuple(sorted(v, key=_rule_order)) for k, v in out.items()}
-
-
-def _rule_order(rule: str) -> int:
-    return list(BY_NAME).index(rule) if rule in BY_NAME else 99
+    return {k: tuple(sorted(v, key=rule_order)) for k, v in out.items()}
 
 
 def undeclared(findings: list[Finding], rows: list[Placement]) -> list[Finding]:
@@ -218,3 +125,6 @@ def undeclared(findings: list[Finding], rows: list[Placement]) -> list[Finding]:
         for r in sorted(rules - set(actual.get(key, ()))):
             out.append(Finding(key[0], key[1], r, False, "declared in rules_relaxed but the plan does not break it"))
     return out
+
+
+__all__ = ["RULE", "Finding", "check", "objective", "relaxed_rules", "undeclared"]

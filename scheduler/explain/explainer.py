@@ -43,17 +43,14 @@ from scheduler.core.domain import (
     hhmm,
     sort_key,
 )
-from scheduler.engine.constraints import OPTIONAL, REQUIRED, UNARY
 from scheduler.engine.solve import build_context, family_travel
 from scheduler.engine.validate import check, relaxed_rules
 from scheduler.model.context import Choice, ModelContext, Options
-from scheduler.rules.rulebook import (
-    BY_NAME,
-    HIGH_WEIGHT,
-    RULE_NAMES,
-    SPLIT_BY_ATTENDANCE,
-    TIME_RULES,
-)
+from scheduler.model.weights import HIGH_WEIGHT
+from scheduler.rules import BY_NAME, RULE, RULE_NAMES, SPLIT_BY_ATTENDANCE, TIME_RULES, VALUE_RULES
+from scheduler.rules.base import OPTIONAL, REQUIRED
+from scheduler.rules.parent_core_hours import core_ok
+from scheduler.rules.young_people_hours import after_school_start, hours_ok
 from scheduler.world import facts
 from scheduler.world.calendar import occurrences
 
@@ -63,7 +60,7 @@ Slot = tuple[date, int, str]
 PLACED, IMPOSSIBLE, UNKNOWN = "placed", "impossible", "unknown"
 CONSISTENT = "consistent"  # the meetings around it fit; nothing was asked of the target
 PAIRWISE = ("venue_clash", "attendee_clash", "series_spacing", "venue_rotation")
-UNARY_KIND = {u.rule: u.kind for u in UNARY if u.rule != "venue_open"}  # pure value filters
+UNARY_KIND = {r.name: r.kind for r in VALUE_RULES if r.pure}  # pure value filters
 KIND_WORDS = {"day": "day", "time": "start time", "venue": "venue"}
 # Explanation solves are tiny; a deterministic limit keeps their answers the same on every run.
 STEP_DETERMINISTIC_LIMIT = 5.0
@@ -148,7 +145,7 @@ class Explainer:
         probe = ModelContext(ds, planning, [], Options(strict=self.strict, rule_strength=self.base_strength))
         self.cal = probe.cal
         self.travel = probe.travel
-        self.strength = {r: probe.strength(r) for r in RULE_NAMES}
+        self.strength = {r: RULE[r].strength(probe) for r in RULE_NAMES}
         self.seed = ds.settings.seed if seed is None else seed
         self.budget = budget
         self.solves = 0
@@ -257,12 +254,12 @@ class Explainer:
             c = ctx.choices[0]
             removes: dict[str, set] = {}
             optional: dict[str, set] = {}
-            for unit in UNARY:
-                if unit.rule == "venue_open" or not unit.applies(ctx, c):
+            for rule in VALUE_RULES:
+                if not rule.pure or not rule.relevant(ctx, c):
                     continue
-                verdicts = {v: unit.verdict(ctx, c, v) for v in unit.values(c)}
-                removes[unit.rule] = {v for v, x in verdicts.items() if x == REQUIRED}
-                optional[unit.rule] = {v for v, x in verdicts.items() if x == OPTIONAL}
+                verdicts = {v: rule.verdict(ctx, c, v) for v in rule.values(c)}
+                removes[rule.name] = {v for v, x in verdicts.items() if x == REQUIRED}
+                optional[rule.name] = {v for v, x in verdicts.items() if x == OPTIONAL}
             self._domains[key] = Domain(occ, self.ds.meetings[occ.meeting_id], ctx, c, removes, optional)
         return self._domains[key]
 
@@ -897,7 +894,7 @@ class Explainer:
             return f"{head}: for {dur} minutes, a start between {hhmm(s.parent_start)} and {hhmm(latest)}."
         if rule == "young_people_hours":
             ids = sorted(p.participant_id for p in people if p.role == "young_person")
-            lo = facts.young_after_school_start(ds, m)
+            lo = after_school_start(ds, m)
             dur = m.duration_minutes
             days = self._remaining(k, rules, promote)["day"]
             school = sum(1 for d in days if self.cal.is_school_day(d))
@@ -1181,7 +1178,7 @@ class Explainer:
         if rule == "parent_core_hours":
             return f"parent carers meet {hhmm(s.parent_start)}-{hhmm(s.parent_end)}"
         if rule == "young_people_hours":
-            lo = facts.young_after_school_start(self.ds, dom.meeting)
+            lo = after_school_start(self.ds, dom.meeting)
             return (f"young people meet {hhmm(lo)}-{hhmm(s.young_after_school_end)} on school days and "
                     f"{hhmm(s.young_non_school_start)}-{hhmm(s.young_non_school_end)} on other days")
         of = _of(ok_v, n_venues, "venue")
@@ -1431,7 +1428,7 @@ def relaxed_reason(ctx: ModelContext, c: Choice, relaxed: Iterable[str]) -> str:
                       if (r.startswith("parent") and "parent_carer" in roles)
                       or (r == "young_people_hours" and "young_person" in roles)]
         dur = c.meeting.duration_minutes
-        lo = facts.young_after_school_start(ds, c.meeting)
+        lo = after_school_start(ds, c.meeting)
         kinds = {}
         for d in c.days:
             kinds.setdefault(ctx.cal.is_school_day(d), d)
@@ -1439,9 +1436,9 @@ def relaxed_reason(ctx: ModelContext, c: Choice, relaxed: Iterable[str]) -> str:
         def broken(school: bool, d: date, t: int) -> int:
             n = 0
             if "parent_carer" in roles:
-                n += (not school) + (not facts.parent_core_ok(s, t, t + dur))
+                n += (not school) + (not core_ok(s, t, t + dur))
             if "young_person" in roles:
-                n += not facts.young_hours_ok(ds, ctx.cal, c.meeting, d, t, t + dur, lo)
+                n += not hours_ok(ds, ctx.cal, c.meeting, d, t, t + dur, lo)
             return n
 
         best = min((broken(school, d, t) for school, d in kinds.items() for t in c.times), default=0)

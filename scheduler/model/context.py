@@ -2,7 +2,7 @@
 
 Each occurrence chooses one day, one start time and one venue (three small exactly-one groups
 rather than one huge day x time x venue product), or is left unplaced at a very high cost.
-Rules in `constraints.py` filter those choices (hard) or price them (soft).
+The rules (`scheduler/rules/`) filter those choices (hard) or price them (soft).
 """
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.core.domain import MINUTES_PER_DAY, Dataset, DateRange, Meeting, Occurrence, hhmm
-from scheduler.rules.rulebook import BY_NAME, TIME_RULES
+from scheduler.model.weights import MOVE_WEIGHT, UNPLACED_WEIGHT
 from scheduler.world.calendar import SchoolCalendar, calendar_for
 from scheduler.world.travel import Travel
 
-# An occurrence left unplaced costs more than any mix of soft rules it could otherwise break.
-UNPLACED_WEIGHT = 1_000_000_000
-# A baseline occurrence moved by a what-if costs more than any soft rule, less than a cancellation.
-MOVE_WEIGHT = 10_000_000
+__all__ = ["MOVE_WEIGHT", "UNPLACED_WEIGHT", "Choice", "ModelContext", "Options", "Penalty"]
 
 
 @dataclass
@@ -123,14 +120,7 @@ class ModelContext:
         # (rule, meeting, value) -> verdict: shared by a series, and by models of the same data
         self.verdicts: dict[tuple, str | None] = {} if verdicts is None else verdicts
 
-    # -- settings -------------------------------------------------------------------------
-    def strength(self, rule: str) -> str:
-        if rule in self.options.rule_strength:
-            return self.options.rule_strength[rule]
-        if self.options.strict and rule in TIME_RULES:
-            return "hard"
-        return self.ds.settings.rules.get(rule, BY_NAME[rule]).strength  # type: ignore[arg-type]
-
+    # -- settings (a rule's strength is the rule's own: `Rule.strength`) -----------------------
     def weight(self, rule: str) -> int:
         return self.ds.settings.rules[rule].weight
 
@@ -160,36 +150,24 @@ class ModelContext:
             self._closed = (closed, first)
         return self._closed
 
-    def penalise(self, rule: str, choice: Choice | None, expr, label: str, weight: int | None = None) -> None:
-        w = self.weight(rule) if weight is None else weight
-        self.penalties.append(Penalty(rule, choice.key if choice else None, expr, w, label))
 
-    def forbid_together(self, rule: str, choice: Choice | None, literals: list, label: str,
-                        soft: bool | None = None) -> None:
-        """Not all of `literals` at once: a clause when hard, a priced violation when soft."""
-        negs = [lit.Not() for lit in literals]
-        if soft is None:
-            soft = self.strength(rule) == "soft"
-        if not soft:
-            self.model.AddBoolOr(negs)
-            return
-        v = self.model.NewBoolVar(f"relaxed.{rule}.{label}")
-        self.model.AddBoolOr(negs + [v])
-        self.penalise(rule, choice, v, label)
-
-
-RuleUnit = Callable[[ModelContext], None]
+# A rule's constraints: they are added to the model, and its share of the objective is returned.
+RuleUnit = Callable[[ModelContext], list[Penalty]]
 
 
 def build(ctx: ModelContext, units: list[tuple[str, RuleUnit]], filters: list) -> None:
-    """Filter each occurrence's choices, make its variables, then let every rule add itself."""
+    """Filter each occurrence's choices, make its variables, then let every rule add itself.
+
+    `units` and `filters` come in model order from the rule registry (engine/constraints.py);
+    the objective is the sum of the terms the units return.
+    """
     for c in ctx.choices:
         if not _apply_lock(ctx, c):  # a locked placement stands as given: no rule filters it
             for flt in filters:
                 flt(ctx, c)
         _make_variables(ctx, c)
     for _name, unit in units:
-        unit(ctx)
+        ctx.penalties.extend(unit(ctx))
 
 
 def _apply_lock(ctx: ModelContext, c: Choice) -> bool:

@@ -48,7 +48,7 @@ from scheduler.outputs.report_words import (
     rule_info,
     rules_named,
 )
-from scheduler.rules.rulebook import BY_NAME, TIME_RULES
+from scheduler.rules import BY_NAME, RULE
 from scheduler.world.towns import LICENCE, SOURCE, towns_near
 
 # --- the facts every section shares ---------------------------------------------------------------
@@ -529,12 +529,11 @@ def unplaced_by_series(f: ReportFacts) -> list[dict]:
 
 
 def relaxed_why(f: ReportFacts, p: Placement) -> str:
-    ds = f.ds
-    m = ds.meetings[p.occurrence.meeting_id]
-    roles = {ds.participants[x].role for x in m.everyone if x in ds.participants}
-    if set(p.rules_relaxed) & set(TIME_RULES) and {"parent_carer", "young_person"} <= roles:
-        return ("Parent carers and young people meet together, and no time keeps both groups' "
-                "time rules, so one had to give way.")
+    """Why a placed meeting relaxes rules: the first relaxed rule with words of its own, else the reason."""
+    for rule in p.rules_relaxed:
+        why = RULE[rule].report_why(f.ds, p) if rule in RULE else ""
+        if why:
+            return why
     if p.reason and for_partners(p.reason):
         return for_partners(p.reason)
     return ("No day, time and venue in the period kept every rule for everyone invited; this was "

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from scheduler.core.domain import FEATURE_LABELS, FEATURES
 from scheduler.core.wording import MONTH_NAMES
-from scheduler.rules.rulebook import BY_NAME
+from scheduler.rules import BY_NAME
 
 GRID_KM = 10.0  # people with a map position but no postcode district are counted in cells this big
 MIN_PEOPLE_PER_CELL = 3  # a cell with fewer people is not drawn or listed

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from scheduler.core.domain import Dataset, Placement
+from scheduler.rules import RULES
 
 CHANGE_COLUMNS = ("meeting_id", "occurrence", "uid", "change", "old_date", "old_start", "old_venue",
                   "new_date", "new_start", "new_venue", "reason", "travel_change_minutes")
 PROPOSALS = "proposals.csv"
 CLI = "command line"
-# Findings of these rules do not make a kept placement move: papers that already went out stay
-# out (and a papers date that no longer matches is a data edit, not a venue change).
-NOT_A_REASON_TO_MOVE = frozenset({"papers_ahead"})
+# Findings of these rules do not make a kept placement move (papers_ahead: papers that already
+# went out stay out, and a papers date that no longer matches is a data edit, not a venue change).
+NOT_A_REASON_TO_MOVE = frozenset(r.name for r in RULES if not r.reason_to_move)
 # Without --time-limit, the free re-plan that only estimates what new venues would gain (no
 # --replan) stops after this many seconds; the summary says when it was stopped.
 ESTIMATE_SECONDS = 10.0

@@ -15,7 +15,7 @@ from scheduler.core.wording import hhmm, long_date, plural
 from scheduler.engine.fixed import fixed_summary, note_fixed
 from scheduler.engine.validate import Finding
 from scheduler.explain.metrics import metrics
-from scheduler.rules.rulebook import BY_NAME
+from scheduler.rules import RULE, rule_order
 from scheduler.whatif.change import Change, Removed, lost_on
 from scheduler.whatif.common import Key, key_of, label, slot_of, venue_name
 from scheduler.whatif.search import Search
@@ -35,42 +35,29 @@ def why_affected(ds: Dataset, p: Placement, findings: list[Finding], change: Cha
     venue = _venue_words(ds, p.venue_id) if rule_names else venue_name(ds, p.venue_id)
     closed = [c for c in change.closures if c.venue_id == p.venue_id and (c.start is None or c.start <= p.day)]
     lost = lost_on(change.lost, p.day)
+    # what the change itself did to this placement's day or venue, in words (venue_open says it)
+    change_words = None
+    if lost is not None:
+        change_words = (f"no meeting can take place on {long_date(p.day)}" if lost.first == lost.last else
+                        f"no meeting can take place from {long_date(lost.first)} to {long_date(lost.last)}")
+    elif p.venue_id not in ds.venues:
+        change_words = f"{venue} is no longer in venues.csv"
+    elif closed:
+        c = closed[0]
+        if c.how == "dropped":
+            change_words = f"{venue} is not in the new venue table"
+        elif c.start is None:
+            change_words = f"{venue} is closed for good"
+        else:
+            change_words = f"{venue} is closed from {c.start.isoformat()}"
     parts: list[str] = []
     for f in findings:
-        if f.rule == "venue_open" and lost is not None:
-            text = (f"no meeting can take place on {long_date(p.day)}" if lost.first == lost.last else
-                    f"no meeting can take place from {long_date(lost.first)} to {long_date(lost.last)}")
-        elif f.rule == "venue_open" and p.venue_id not in ds.venues:
-            text = f"{venue} is no longer in venues.csv"
-        elif f.rule == "venue_open" and closed:
-            c = closed[0]
-            if c.how == "dropped":
-                text = f"{venue} is not in the new venue table"
-            elif c.start is None:
-                text = f"{venue} is closed for good"
-            else:
-                text = f"{venue} is closed from {c.start.isoformat()}"
-        elif f.rule == "venue_open":
-            text = f"{venue} is no longer open at that time"
-        elif f.rule == "venue_access":
-            text = f"{venue} no longer has every access feature the attendees need"
-        elif f.rule == "venue_capacity":
-            text = f"{venue} no longer holds everyone invited"
-        elif f.rule == "travel_limit":
-            text = f"{venue} is now too far for someone who attends"
-        elif f.rule == "venue_clash":
-            text = f"{venue} hosts another meeting at that time"
-        elif f.rule == "attendee_clash":
-            text = "someone attending has another meeting that day, without time to travel between the venues"
-        elif f.rule == "attendee_unavailable":
-            text = "someone who must attend cannot come that day"
-        elif f.rule == "series_spacing":
-            text = ("the date no longer fits the series (its window, the term dates or the gap between "
-                    "meetings changed)")
+        if f.rule in RULE:
+            text = RULE[f.rule].why_affected(venue, change_words)
         elif f.rule == "fixed":
             text = "the date, time or venue is now fixed elsewhere"
         else:
-            text = f"it breaks the rule that {BY_NAME[f.rule].summary}" if f.rule in BY_NAME else f.rule
+            text = f.rule
         if rule_names:
             text += f" ({f.rule})"
         if text not in parts:
@@ -354,7 +341,7 @@ def summarise(change: Change, found: Search, r: WhatIfResult, replan: bool) -> l
                  f"({_signed(after.travel_total - before.travel_total)}); the most any one person travels over "
                  f"the year: {before.travel_worst} -> {after.travel_worst} minutes "
                  f"({_signed(after.travel_worst - before.travel_worst)}).")
-    rules = sorted(set(before.relaxed) | set(after.relaxed), key=lambda x: list(BY_NAME).index(x) if x in BY_NAME else 99)
+    rules = sorted(set(before.relaxed) | set(after.relaxed), key=rule_order)
     detail = ", ".join(f"{x} {before.relaxed[x]} -> {after.relaxed[x]}" for x in rules
                        if before.relaxed[x] != after.relaxed[x])
     lines.append(f"Rules relaxed: {before.relaxed_count} -> {after.relaxed_count} "

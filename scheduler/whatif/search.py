@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Plan
 from scheduler.engine import constraints
 from scheduler.engine.solve import SolverSettings, solve_context, solver_settings
-from scheduler.engine.validate import Checker, Finding
+from scheduler.engine.validate import Finding, check
 from scheduler.explain.explainer import annotate
 from scheduler.inputs.timeparse import MIN_YEAR
 from scheduler.model.context import UNPLACED_WEIGHT, ModelContext, Options, build, objective
@@ -109,8 +109,7 @@ def search(change: Change, replan: bool = False, time_limit: float | None = None
     base_by_key = {key_of(p): p for p in rows}
 
     # -- which kept placements still keep every hard rule ---------------------------------------
-    checker = Checker(ds, DateRange(date(MIN_YEAR, 1, 1), window.last))
-    findings = checker.run([p for p in rows if p.scheduled])
+    findings = check(ds, [p for p in rows if p.scheduled], DateRange(date(MIN_YEAR, 1, 1), window.last))
     affected: dict[Key, list[Finding]] = {}
     for f in findings:
         k = (f.meeting_id, f.occurrence)

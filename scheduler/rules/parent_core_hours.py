@@ -1,0 +1,46 @@
+"""parent_core_hours: when a parent carer attends, the meeting starts at or after 10:00 and
+ends by 14:00 (`[windows]` in settings)."""
+
+from __future__ import annotations
+
+from scheduler.core.domain import Dataset, Meeting, Placement, Settings, hhmm
+from scheduler.model.context import Choice, ModelContext
+from scheduler.rules.base import (
+    HIGH_WEIGHT,
+    REQUIRED,
+    Breach,
+    CheckContext,
+    RuleInfo,
+    ValueRule,
+    key_of,
+    roles,
+)
+
+
+def core_ok(s: Settings, start: int, end: int) -> bool:
+    return start >= s.parent_start and end <= s.parent_end
+
+
+class ParentCoreHours(ValueRule):
+    info = RuleInfo("parent_core_hours", "soft", HIGH_WEIGHT,
+                    "parent carers meet between 10:00 and 14:00", time_rule=True)
+    kind = "time"
+    model_order = 40
+
+    def applies(self, ds: Dataset, meeting: Meeting) -> bool:
+        return "parent_carer" in roles(ds, meeting)
+
+    def verdict(self, ctx: ModelContext, c: Choice, t: int) -> str | None:
+        return None if core_ok(ctx.ds.settings, t, t + c.meeting.duration_minutes) else REQUIRED
+
+    def slot_keeper(self, ctx: ModelContext, c: Choice):
+        s, dur = ctx.ds.settings, c.meeting.duration_minutes
+        return lambda d, t: core_ok(s, t, t + dur)
+
+    def check_placement(self, ck: CheckContext, p: Placement, meeting: Meeting):
+        s = ck.ds.settings
+        if self.applies(ck.ds, meeting) and not core_ok(s, p.start, p.end):
+            yield Breach(key_of(p), f"{hhmm(p.start)}-{hhmm(p.end)} is outside {hhmm(s.parent_start)}-{hhmm(s.parent_end)}")
+
+
+RULE = ParentCoreHours()
