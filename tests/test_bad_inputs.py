@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -81,9 +82,10 @@ def where(e: Expect) -> str:
         part = "option"
     text = e.file
     if e.row is not None:
-        text += f", {line} {e.row}"
+        text += f", {line}{'s' if isinstance(e.row, str) else ''} {e.row}"
     if e.column is not None:
-        text += f", {part} '{e.column}'"
+        # a workbook's column has its letter before its name: C 'capacity'
+        text += f", {part} {e.column}" if re.match(r"[A-Z]{1,3} '", e.column) else f", {part} '{e.column}'"
     return text + ":"
 
 

@@ -313,7 +313,7 @@ def test_a_better_new_venue_reports_its_gain_and_replan_takes_it(tiny, tmp_path)
 
 @pytest.mark.parametrize("args, expected", [
     (["--close-venue", "V9"], "'V9' is not a venue_id"),
-    (["--close-venue", "V1@2027-02-30"], "expected a date as YYYY-MM-DD, got '2027-02-30'"),
+    (["--close-venue", "V1@2027-02-30"], "'2027-02-30' is not a real date: February 2027 has no day 30"),
     (["--close-venue", "V1@next week"], "expected a date as YYYY-MM-DD"),
 ])
 def test_bad_options_exit_2_and_write_nothing(setup, tmp_path, args, expected):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,7 @@ from scheduler.core.domain import (
     DateRange,
     Meeting,
     Participant,
+    Settings,
     TermBlock,
     Unavailability,
     Venue,
@@ -29,11 +30,12 @@ from scheduler.core.errors import Problems
 from scheduler.core.settings import RuleDefaults
 from scheduler.core.values import EMAIL
 from scheduler.inputs.fixed import FIXED, FIXED_COLUMNS, fixed_placements
-from scheduler.inputs.settings import load_settings
+from scheduler.inputs.settings import load_settings, settings_from_doc
 from scheduler.inputs.timeparse import (
     MAX_YEAR,
     MIN_YEAR,
     date_out_of_range,
+    is_day_first,
     parse_bool,
     parse_date,
     parse_hhmm,
@@ -41,6 +43,14 @@ from scheduler.inputs.timeparse import (
     parse_range,
     parse_weekday,
     split_list,
+    why_not_a_date,
+)
+from scheduler.inputs.workbook import (
+    SUFFIXES,
+    LocatedSettings,
+    SheetProblems,
+    Workbook,
+    is_workbook,
 )
 
 VENUES = "venues.csv"
@@ -61,6 +71,7 @@ UK_LAT = (49.8, 60.9)
 UK_LON = (-8.7, 1.8)
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_WHOLE_MINUTE = re.compile(r"^([0-9]{1,2}:[0-9]{2}):00$")
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -73,12 +84,15 @@ class Row:
     number: int
     values: dict[str, str]
     problems: Problems
+    letters: dict[str, str] | None = None  # a workbook's column letters, by column name
+    doubtful: set[str] = field(default_factory=set)  # columns whose date may be month first
 
     def get(self, column: str) -> str:
         return self.values.get(column, "").strip()
 
     def error(self, column: str | None, message: str) -> None:
-        self.problems.add(self.file, self.number, column, message)
+        letter = self.letters.get(column, "") if self.letters and column else ""
+        self.problems.add(self.file, self.number, column, message, letter)
 
     def text(self, column: str, required: bool = False) -> str:
         value = self.get(column)
@@ -140,7 +154,7 @@ class Row:
 
     def date(self, column: str) -> date | None:
         value = self.get(column)
-        if not value:
+        if not value or column in self.doubtful:
             return None
         d = parse_date(value)
         if d is None:
@@ -151,7 +165,7 @@ class Row:
         value = self.get(column)
         if not value:
             return default
-        t = parse_hhmm(value)
+        t = parse_hhmm(_WHOLE_MINUTE.sub(r"\1", value))  # 09:00:00, as spreadsheets save times
         if t is None:
             self.error(column, f"expected a 24-hour time as HH:MM, got '{value}'")
             return default
@@ -160,8 +174,8 @@ class Row:
 
 def date_problem(value: str) -> str:
     if date_out_of_range(value):
-        return f"the year in '{value}' is not plausible; expected a date as YYYY-MM-DD between {MIN_YEAR} and {MAX_YEAR} (check the year)"
-    return f"expected a date as YYYY-MM-DD, got '{value}'"
+        return f"the year in '{value}' is not plausible; expected a date as YYYY-MM-DD or DD/MM/YYYY between {MIN_YEAR} and {MAX_YEAR} (check the year)"
+    return why_not_a_date(value) or f"expected a date as YYYY-MM-DD or DD/MM/YYYY, got '{value}'"
 
 
 def range_problem(part: str, what: str) -> str:
@@ -170,7 +184,41 @@ def range_problem(part: str, what: str) -> str:
         return f"the year in '{part}' is not plausible; expected {what} between {MIN_YEAR} and {MAX_YEAR} (check the year)"
     if len(dates) == 2 and all(parse_date(d) for d in dates):
         return f"the range '{part}' ends before it starts; write the earlier date first"
+    for d in dates:
+        why = why_not_a_date(d)
+        if why:
+            return why
     return f"expected {what}, got '{part}'"
+
+
+def check_day_first(rows: list[Row]) -> None:
+    """Dates are read day first. A column that also holds a clearly month-first date (01/13/2027)
+    was probably typed month first throughout, so its other DD/MM dates are ambiguous: say so,
+    rather than read 03/09 as 3 September when 9 March was meant."""
+    seen: dict[str, list[tuple[Row, str, int, int]]] = {}
+    for row in rows:
+        for column, cell in row.values.items():
+            if "/" not in cell:
+                continue
+            for part in split_list(cell):
+                for token in part.split(".."):
+                    nums = is_day_first(token)
+                    if nums:
+                        seen.setdefault(column, []).append((row, token.strip(), *nums))
+    for column, found in seen.items():
+        us = next(((r, t) for r, t, a, b in found if a <= 12 < b <= 31), None)
+        if us is None:
+            continue
+        for row, token, a, b in found:
+            if a <= 12 and b <= 12 and a != b:
+                row.doubtful.add(column)
+                row.error(column, f"'{token}' could be {a} {_MONTH[b]} or {b} {_MONTH[a]}: this column also "
+                          f"has '{us[1]}' (row {us[0].number}), written month first. Dates are read day "
+                          "first (DD/MM/YYYY): write this column's dates as DD/MM/YYYY or YYYY-MM-DD")
+
+
+_MONTH = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
 
 
 def _column_name(text: str) -> str:
@@ -197,7 +245,8 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
     path = folder / name
     if not path.exists():
         if not optional:
-            problems.add(name, None, None, f"is missing from the data folder {folder.name or folder}; it is required")
+            problems.add(name, None, None, f"is missing from the data folder {folder.name or folder}; it is required"
+                         + _workbook_hint(folder, name))
         return None
     if not path.is_file():
         problems.add(name, None, None, "is not a file; expected a CSV file of that name")
@@ -242,15 +291,7 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
     if len(columns) == 1 and "\t" in header[0]:
         problems.add(name, 1, None, "uses tabs between columns; save it as CSV with commas")
         return None
-    seen: set[str] = set()
-    for c in columns:
-        if c and c in seen:
-            problems.add(name, 1, c, "appears twice in the header; keep one column of that name")
-        seen.add(c)
-    missing = [c for c in required if c not in seen]
-    for c in missing:
-        problems.add(name, 1, c, f"required column is missing; the header must include {', '.join(required)}")
-    if missing:
+    if not _header_ok(name, columns, required, problems):
         return None
     rows: list[Row] = []
     unclosed = _unclosed_quote_row(text)
@@ -266,21 +307,96 @@ def read_csv(folder: Path, name: str, problems: Problems, required: tuple[str, .
             shifted = len(raw_row) > len(columns) and any(c.strip() for c in raw_row[len(columns):])
             if shifted:
                 problems.add(name, number, None, f"has {len(raw_row)} values but the header has {len(columns)} columns; check for an unquoted comma")
-            values = {}
-            for col, cell in zip(columns, raw_row, strict=False):
-                if col:
-                    values[col] = cell
-                    if len(cell) > MAX_FIELD_CHARS:
-                        problems.add(name, number, col, f"is {len(cell):,} characters long; the most a value may be is {MAX_FIELD_CHARS:,}")
-                        values[col] = cell[:MAX_FIELD_CHARS]
-                    elif bad := _CONTROL.search(cell):
-                        problems.add(name, number, col, f"contains an invisible control character (U+{ord(bad.group()):04X}); retype the value")
+            values = _values(name, number, columns, raw_row, problems)
             # The values of a shifted row sit under the wrong columns: checking them would only
             # repeat the one mistake, so its row keeps its id (for references) but not its problems.
             rows.append(Row(name, number, values, Problems() if shifted else problems))
     except csv.Error as exc:
         problems.add(name, number, None, f"cannot be read as CSV ({exc}); check for an unclosed quote")
+    check_day_first(rows)
     return rows
+
+
+def _header_ok(name: str, columns: list[str], required: tuple[str, ...], problems: Problems,
+               letters: dict[str, str] | None = None) -> bool:
+    """Row 1 names each column once and has every required column."""
+    seen: set[str] = set()
+    for c in columns:
+        if c and c in seen:
+            problems.add(name, 1, c, "appears twice in the header; keep one column of that name",
+                         (letters or {}).get(c, ""))
+        seen.add(c)
+    missing = [c for c in required if c not in seen]
+    for c in missing:
+        problems.add(name, 1, c, f"required column is missing; the header must include {', '.join(required)}")
+    return not missing
+
+
+def _values(name: str, number: int, columns: list[str], cells: list[str], problems: Problems,
+            letters: dict[str, str] | None = None) -> dict[str, str]:
+    """One row's cells by column name; over-long values and control characters are problems."""
+    values = {}
+    for col, cell in zip(columns, cells, strict=False):
+        if col:
+            values[col] = cell
+            letter = (letters or {}).get(col, "")
+            if len(cell) > MAX_FIELD_CHARS:
+                problems.add(name, number, col, f"is {len(cell):,} characters long; the most a value may be is {MAX_FIELD_CHARS:,}", letter)
+                values[col] = cell[:MAX_FIELD_CHARS]
+            elif bad := _CONTROL.search(cell):
+                problems.add(name, number, col, f"contains an invisible control character (U+{ord(bad.group()):04X}); retype the value", letter)
+    return values
+
+
+def read_sheet(book: Workbook, name: str, problems: Problems, required: tuple[str, ...],
+               optional: bool = False) -> list[Row] | None:
+    """Rows of one workbook sheet (named like the CSV file without .csv), checked as CSV rows are."""
+    table = book.table(Path(name).stem, optional)
+    if table is None:
+        return None
+    label = table.label
+    if not any(c.strip() for c in table.header):
+        problems.add(label, 1, None, f"has no header in row 1; expected the columns {', '.join(required)} in row 1")
+        return None
+    columns = [_column_name(c) for c in table.header]
+    letters = {c: table.letters[i] for i, c in enumerate(columns) if c}
+    if not _header_ok(label, columns, required, problems, letters):
+        below = next((n for n, cells in table.body[:9] if set(required) <= {_column_name(c) for c in cells}), None)
+        if below:
+            problems.add(label, 1, None, f"the header is in row {below}; delete the rows above it so the column names are in row 1")
+        return None
+    rows = []
+    for number, cells in table.body:
+        if not any(c.strip() for c in cells):
+            continue
+        for i, col in enumerate(columns):
+            if not col and cells[i].strip():
+                problems.add(label, number, None, f"column {table.letters[i]} has a value ('{cells[i][:40]}') but no name in "
+                             "row 1 (a merged or blank header cell?); give the column a name or clear it")
+        rows.append(Row(label, number, _values(label, number, columns, cells, problems, letters), problems, letters))
+    check_day_first(rows)
+    return rows
+
+
+def _workbook_hint(folder: Path, name: str) -> str:
+    """A folder of spreadsheets saved as workbooks rather than CSV: say what was found, and how
+    to go on (pass the workbook, or save each sheet as CSV UTF-8)."""
+    try:
+        books = sorted(p.name for p in folder.iterdir()
+                       if p.suffix.lower() in SUFFIXES + (".xls",) and not p.name.startswith("~$"))
+    except OSError:
+        return ""
+    if not books:
+        return ""
+    stem = Path(name).stem
+    own = next((b for b in books if Path(b).stem.lower() == stem), None)
+    if own:
+        return (f". Found {own} but no {name}: open it and save it as 'CSV UTF-8 (comma delimited)' "
+                f"named {name}, or put every sheet in one workbook and pass it with --data BOOK.xlsx")
+    shown = ", ".join(books[:3]) + (" ..." if len(books) > 3 else "")
+    book = folder / books[0]
+    return (f". Found {shown} but no {name}: pass the workbook with --data {book}, "
+            "or save each sheet as 'CSV UTF-8 (comma delimited)'")
 
 
 def _unique(rows: list[Row], column: str) -> Iterator[tuple[Row, str]]:
@@ -341,14 +457,14 @@ def _inside(x: float, y: float, polygon: tuple[tuple[float, float], ...]) -> boo
     return inside
 
 
-def load_districts(folder: Path, problems: Problems) -> dict[str, tuple[float, float]]:
+def load_districts(read: Reader) -> dict[str, tuple[float, float]]:
     """The bundled postcode-district centroids, extended by the data folder's own table."""
     table: dict[str, tuple[float, float]] = {}
     bundled = resources.files("scheduler") / "data" / DISTRICTS
     with bundled.open(encoding="utf-8-sig") as fh:
         for rec in csv.DictReader(fh):
             table[rec["district"].strip().upper()] = (float(rec["latitude"]), float(rec["longitude"]))
-    rows = read_csv(folder, DISTRICTS, problems, ("district", "latitude", "longitude"), optional=True)
+    rows = read(DISTRICTS, ("district", "latitude", "longitude"), True)
     for row in rows or []:
         district = row.text("district", required=True).upper().replace(" ", "")
         coords = _coordinates(row)
@@ -595,9 +711,11 @@ def _terms(rows: list[Row]) -> tuple[list[TermBlock], dict[date, str]]:
     blocks.sort(key=lambda b: b[0].first_day)
     for (a, _), (b, row_b) in zip(blocks, blocks[1:], strict=False):
         if b.first_day <= a.last_day:
-            rows[0].problems.add(TERM_DATES, row_b, "first_day", f"'{b.term}' ({b.first_day} to {b.last_day}) overlaps '{a.term}' ({a.first_day} to {a.last_day}); term blocks must not overlap")
-    if rows and not blocks:
-        rows[0].problems.add(TERM_DATES, None, None, "has no term blocks (only INSET or closure rows); add the half-term blocks")
+            letter = (rows[0].letters or {}).get("first_day", "")
+            rows[0].problems.add(rows[0].file, row_b, "first_day", f"'{b.term}' ({b.first_day} to {b.last_day}) overlaps '{a.term}' ({a.first_day} to {a.last_day}); term blocks must not overlap", letter)
+    # Only when every row is an INSET or closure day: rows with mistakes are reported already.
+    if rows and not blocks and all(r.get("term").lower() in ("inset", "closure") for r in rows):
+        rows[0].problems.add(rows[0].file, None, None, "has no term blocks (only INSET or closure rows); add the half-term blocks")
     return [b for b, _ in blocks], non_school
 
 
@@ -624,37 +742,62 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def read_data(folder: Path | str, rules: Sequence[RuleDefaults]) -> Dataset:
-    """Read and validate a data folder; raises DataError listing every problem found.
+Reader = Callable[[str, tuple[str, ...], bool], "list[Row] | None"]
 
-    `rules` is the rule registry's catalogue (for settings.toml's [rules.NAME] tables); api.load
+
+def open_source(path: Path, problems: Problems,
+                rules: Sequence[RuleDefaults]) -> tuple[Reader, Callable[[str], str], Settings]:
+    """How to read each table of a data folder or a workbook, how to name it in messages, and
+    the settings (settings.toml in a folder, the settings sheet in a workbook)."""
+    if is_workbook(path):
+        book = Workbook(path, problems)
+        located = book.settings_doc() if book.book is not None else None
+        if located is None:
+            settings = settings_from_doc({}, problems, rules)
+        else:
+            settings = settings_from_doc(located[0], LocatedSettings(problems, book.label("settings"), located[1]),
+                                         rules)
+        return (lambda name, required, optional=False: read_sheet(book, name, problems, required, optional),
+                lambda name: book.label(Path(name).stem), settings)
+    return (lambda name, required, optional=False: read_csv(path, name, problems, required, optional),
+            lambda name: name, load_settings(path, problems, rules))
+
+
+def read_data(folder: Path | str, rules: Sequence[RuleDefaults]) -> Dataset:
+    """Read and validate a data folder or a workbook; raises DataError listing every problem found.
+
+    `rules` is the rule registry's catalogue (for the settings' [rules.NAME] tables); api.load
     passes it, so use that.
     """
     folder = Path(folder)
     problems = Problems()
     if not folder.exists():
-        problems.add(str(folder), None, None, "the data folder does not exist; check --data (the folder that holds venues.csv, participants.csv, meetings.csv and term_dates.csv)")
+        problems.add(str(folder), None, None, "the data folder does not exist; check --data (the folder that holds venues.csv, participants.csv, meetings.csv and term_dates.csv, or a workbook such as book.xlsx)")
         problems.raise_if_any()
-    if not folder.is_dir():
-        problems.add(str(folder), None, None, "is not a folder; --data expects the folder that holds venues.csv and the other files")
+    if folder.is_file() and folder.suffix.lower() == ".xls":
+        problems.add(folder.name, None, None, "is an old-style Excel .xls workbook; open it in Excel and save it as 'Excel Workbook (.xlsx)', then pass that file with --data")
         problems.raise_if_any()
-    settings = load_settings(folder, problems, rules)
-    districts = load_districts(folder, problems)
-    venue_rows = read_csv(folder, VENUES, problems, ("venue_id", "name", "latitude", "longitude", "capacity"))
-    people_rows = read_csv(folder, PARTICIPANTS, problems, ("participant_id", "name", "role"))
-    meeting_rows = read_csv(folder, MEETINGS, problems,
-                            ("meeting_id", "title", "attendees", "duration_minutes", "recurrence"))
-    term_rows = read_csv(folder, TERM_DATES, problems, ("term", "first_day", "last_day"))
-    travel_rows = read_csv(folder, TRAVEL_TIMES, problems, ("from", "to", "minutes"), optional=True)
-    fixed_rows = read_csv(folder, FIXED, problems, FIXED_COLUMNS, optional=True)
+    if not folder.is_dir() and not is_workbook(folder):
+        problems.add(str(folder), None, None, "is not a folder; --data expects the folder that holds venues.csv and the other files, or a workbook (.xlsx or .ods)")
+        problems.raise_if_any()
+    if is_workbook(folder):
+        problems = SheetProblems()
+    read, label, settings = open_source(folder, problems, rules)
+    districts = load_districts(read)
+    venue_rows = read(VENUES, ("venue_id", "name", "latitude", "longitude", "capacity"), False)
+    people_rows = read(PARTICIPANTS, ("participant_id", "name", "role"), False)
+    meeting_rows = read(MEETINGS, ("meeting_id", "title", "attendees", "duration_minutes", "recurrence"), False)
+    term_rows = read(TERM_DATES, ("term", "first_day", "last_day"), False)
+    travel_rows = read(TRAVEL_TIMES, ("from", "to", "minutes"), True)
+    fixed_rows = read(FIXED, FIXED_COLUMNS, True)
 
     venues = _venues(venue_rows) if venue_rows is not None else {}
     if venue_rows is not None and not venue_rows:
-        problems.add(VENUES, None, None, "has a header but no venues; add at least one venue")
+        problems.add(label(VENUES), None, None, "has a header but no venues; add at least one venue")
     people = (_participants(people_rows, districts, settings.default_max_travel_minutes,
                             settings.default_education_ends) if people_rows is not None else {})
     if people_rows is not None and not people_rows and meeting_rows:
-        problems.add(PARTICIPANTS, None, None, "has a header but no participants; add the people the meetings invite")
+        problems.add(label(PARTICIPANTS), None, None, "has a header but no participants; add the people the meetings invite")
     # None when a file is unreadable or empty (already reported): its ids are then unknown, and
     # every reference to them would only repeat that one problem.
     all_people = {r.get("participant_id") for r in people_rows} if people_rows else None
@@ -662,7 +805,7 @@ def read_data(folder: Path | str, rules: Sequence[RuleDefaults]) -> Dataset:
     meetings = _meetings(meeting_rows, people, venues, all_people, all_venues) if meeting_rows is not None else {}
     terms, non_school = _terms(term_rows) if term_rows is not None else ([], {})
     if term_rows is not None and not term_rows:
-        problems.add(TERM_DATES, None, None, "has a header but no term blocks; add the school term dates")
+        problems.add(label(TERM_DATES), None, None, "has a header but no term blocks; add the school term dates")
     travel = (_travel(travel_rows, all_venues, all_people, set(districts))
               if travel_rows and all_venues is not None and all_people is not None else {})
     fixed_warnings: list[str] = []

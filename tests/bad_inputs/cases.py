@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,12 +40,12 @@ class Expect:
     """One problem the run must report: where it is, and words its message must contain."""
 
     file: str
-    row: int | None
+    row: int | str | None  # a str such as "2-4" for one mistake reported once for its rows
     column: str | None
     words: tuple[str, ...]
 
 
-def E(file: str, row: int | None, column: str | None, *words: str) -> Expect:
+def E(file: str, row: int | str | None, column: str | None, *words: str) -> Expect:
     return Expect(file, row, column, words)
 
 
@@ -60,12 +61,41 @@ class Case:
     heavy: bool = False  # slow to build or read: run once, not for every command
     usage: bool = False  # a click usage error (no file, row or column to name)
     usage_words: tuple[str, ...] = field(default_factory=tuple)
+    book: str = ""  # "xlsx" or "ods": the folder is then turned into a workbook (typed cells)
+    book_steps: tuple[Callable, ...] = ()  # edits to the openpyxl workbook before it is saved
 
     def build(self, folder: Path) -> Path:
         make_data(folder)
         for step in self.steps:
             step(folder)
+        if self.book:
+            return make_book(folder, self.book, self.book_steps)
         return folder
+
+
+BOOK = "book.xlsx"
+
+
+def make_book(folder: Path, kind: str, edits: tuple[Callable, ...]) -> Path:
+    """The data folder as one workbook beside it, with typed cells, then edited."""
+    from workbooks import to_ods, to_xlsx
+
+    if kind == "ods":
+        return to_ods(folder, folder.parent / "book.ods")
+    path = to_xlsx(folder, folder.parent / BOOK)
+    if edits:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path)
+        for edit in edits:
+            edit(book)
+        book.save(path)
+    return path
+
+
+def sheet(name: str) -> str:
+    """How a problem in a workbook sheet is placed: book.xlsx, sheet 'venues'."""
+    return f"{BOOK}, sheet '{name}'"
 
 
 # --- steps -----------------------------------------------------------------------------------
@@ -215,6 +245,24 @@ def many_people(n: int, bad_row: int | None = None) -> Step:
         (folder / PEOPLE).write_text(buf.getvalue(), encoding="utf-8", newline="")
 
     return step
+
+
+def workbook(name: str) -> Step:
+    """A real (one-sheet) workbook saved into the data folder."""
+
+    def step(folder: Path) -> None:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(["venue_id", "name"])
+        book.save(folder / name)
+
+    return step
+
+
+def uk_dates(text: str) -> str:
+    """Every YYYY-MM-DD date written the UK way, DD/MM/YYYY."""
+    return re.sub(r"\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b", r"\3/\2/\1", text)
 
 
 def bom(text: str) -> bytes:
@@ -369,9 +417,36 @@ CASES: tuple[Case, ...] = (
           E(MEETINGS, 2, "participation_level", "co-production"))),
     Case("window-ends-before-it-starts", (cells(MEETINGS, 2, window_start="2027-02-01", window_end="2027-01-11"),),
          (E(MEETINGS, 2, "window_end", "before it starts"),)),
-    Case("window-date-in-uk-format", (cells(MEETINGS, 2, window_start="11/01/2027"),),
-         (E(MEETINGS, 2, "window_start", "YYYY-MM-DD", "11/01/2027"),)),
-    Case("impossible-date", (cells(TERMS, 2, last_day="2027-02-30"),), (E(TERMS, 2, "last_day", "YYYY-MM-DD"),)),
+    Case("window-date-month-first", (cells(MEETINGS, 2, window_start="01/13/2027"),),
+         (E(MEETINGS, 2, "window_start", "day first", "13/01/2027"),)),
+    Case("month-first-column-makes-its-other-dates-ambiguous",
+         (cells(TERMS, 2, first_day="01/04/2027", last_day="02/12/2027"),
+          cells(TERMS, 3, first_day="02/22/2027", last_day="03/25/2027")),
+         (E(TERMS, 2, "first_day", "could be 1 April or 4 January", "02/22/2027"),
+          E(TERMS, 2, "last_day", "could be", "03/25/2027"),
+          E(TERMS, 3, "first_day", "no month 22", "22/02/2027"),
+          E(TERMS, 3, "last_day", "no month 25", "25/03/2027"))),
+    Case("impossible-date", (cells(TERMS, 2, last_day="2027-02-30"),),
+         (E(TERMS, 2, "last_day", "YYYY-MM-DD", "not a real date", "February 2027 has no day 30"),)),
+    Case("impossible-uk-date", (cells(TERMS, 2, last_day="30/02/2027"),),
+         (E(TERMS, 2, "last_day", "DD/MM/YYYY", "February 2027 has no day 30"),)),
+    Case("two-digit-year", (cells(MEETINGS, 2, window_end="22/01/27"),),
+         (E(MEETINGS, 2, "window_end", "year in full", "22/01/2027"),)),
+    Case("uk-date-in-a-closed-range", (cells(VENUES, 2, closed_dates="20/01/2027..10/01/2027"),
+                                      cells(VENUES, 3, closed_dates="31/04/2027")),
+         (E(VENUES, 2, "closed_dates", "ends before it starts"),
+          E(VENUES, 3, "closed_dates", "April 2027 has no day 31"))),
+    Case("same-mistake-down-a-column-is-one-line",
+         (cells(PEOPLE, 2, travel_mode="bus"), cells(PEOPLE, 3, travel_mode="bus"),
+          cells(PEOPLE, 4, travel_mode="train")),
+         (E(PEOPLE, "2-4", "travel_mode", "public_transport", "'bus'", "the same mistake in 3 rows"),)),
+    Case("bad-term-rows-are-not-called-an-empty-file",
+         (cells(TERMS, 2, first_day="start of term"), cells(TERMS, 3, last_day="end of term")),
+         (E(TERMS, 2, "first_day", "start of term"), E(TERMS, 3, "last_day", "end of term"))),
+    Case("a-folder-of-workbooks", tuple(remove(f) for f in CSV_FILES) + (workbook("programme.xlsx"),),
+         tuple(E(f, None, None, "missing", "Found programme.xlsx", "--data", "CSV UTF-8") for f in CSV_FILES)),
+    Case("venues-saved-as-a-workbook", (remove(VENUES), workbook("venues.xlsx")),
+         (E(VENUES, None, None, "missing", "Found venues.xlsx but no venues.csv", "CSV UTF-8"),)),
     Case("year-9999-in-window", (cells(MEETINGS, 2, recurrence="monthly", window_end="9999-12-31"),),
          (E(MEETINGS, 2, "window_end", "year", "YYYY-MM-DD"),)),
     Case("window-of-two-centuries", (cells(MEETINGS, 2, recurrence="monthly", window_end="2199-12-31"),),
@@ -497,7 +572,35 @@ CASES: tuple[Case, ...] = (
     Case("participants-50000-rows-one-bad", (many_people(50_000, bad_row=40_001),),
          (E(PEOPLE, 40_001, "role", "wizard"),), commands=("propose",), heavy=True),
 
+    # Workbooks (typed cells): the same checks, placed by sheet, row and lettered column
+    Case("workbook-text-in-a-number-column", (cells(VENUES, 2, capacity="thirty"),), book="xlsx",
+         expect=(E(sheet("venues"), 2, "E 'capacity'", "whole number", "thirty"),)),
+    Case("workbook-date-that-does-not-exist", (cells(TERMS, 3, last_day="31/02/2027"),), book="xlsx",
+         expect=(E(sheet("term_dates"), 3, "C 'last_day'", "February 2027 has no day 31"),)),
+    Case("workbook-missing-sheet", book="xlsx", book_steps=(lambda b: b.remove(b["meetings"]),),
+         expect=(E(sheet("meetings"), None, None, "missing", "no sheet named 'meetings'", "'venues'"),)),
+    Case("workbook-merged-header", book="xlsx", book_steps=(lambda b: b["venues"].merge_cells("A1:B1"),),
+         expect=(E(sheet("venues"), 1, None, "merged", "A1:B1", "unmerge"),)),
+    Case("workbook-header-below-a-title-row", book="xlsx",
+         book_steps=(lambda b: b["participants"].insert_rows(1), lambda b: b["participants"].cell(1, 1, "People")),
+         expect=(E(sheet("participants"), 1, "participant_id", "required column is missing"),
+                 E(sheet("participants"), 1, "name", "required column is missing"),
+                 E(sheet("participants"), 1, "role", "required column is missing"),
+                 E(sheet("participants"), 1, None, "header is in row 2", "delete the rows above"))),
+    Case("workbook-month-first-dates-down-a-column",
+         (cells(TERMS, 2, first_day="01/04/2027"), cells(TERMS, 3, first_day="02/22/2027")), book="xlsx",
+         expect=(E(sheet("term_dates"), 2, "B 'first_day'", "could be", "written month first"),
+                 E(sheet("term_dates"), 3, "B 'first_day'", "no month 22"))),
+    Case("workbook-names-the-other-sheets", (cells(MEETINGS, 2, chair="NOBODY"),), book="xlsx",
+         expect=(E(sheet("meetings"), 2, "J 'chair'", "'NOBODY'", "the participants sheet"),)),
+    Case("workbook-settings-sheet-mistake", (settings(VALID_SETTINGS_HEAD + "[solver]\nthreads = 4\n"),), book="xlsx",
+         expect=(E(sheet("settings"), 4, "[solver] threads", "unknown setting"),)),
+    Case("ods-text-in-a-number-column", (cells(MEETINGS, 2, duration_minutes="two hours"),), book="ods",
+         expect=(E("book.ods, sheet 'meetings'", 2, "E 'duration_minutes'", "whole number", "two hours"),)),
+
     # Valid but odd: accepted, and planned exactly like the plain base folder
+    Case("workbook-with-typed-cells", book="xlsx", accepted=True),
+    Case("ods-with-typed-cells", book="ods", accepted=True),
     Case("byte-order-marks", every_file(bom), accepted=True),
     Case("windows-line-ends", every_file(crlf), accepted=True),
     Case("old-mac-line-ends", every_file(lambda t: t.replace("\n", "\r")), accepted=True),
@@ -508,6 +611,8 @@ CASES: tuple[Case, ...] = (
     Case("unknown-extra-columns", (cells(VENUES, 2, colour="green"), cells(PEOPLE, 2, shoe_size="9"),
                                    cells(MEETINGS, 2, catering="tea"), cells(TERMS, 2, notes="x")),
          accepted=True),
+    Case("window-date-in-uk-format", (cells(MEETINGS, 2, window_start="11/01/2027"),), accepted=True),
+    Case("uk-dates-in-every-file", every_file(uk_dates), accepted=True),
     Case("booleans-in-any-case", (cells(VENUES, 2, step_free="YES", lift="True", quiet_room="Y"),
                                   cells(VENUES, 3, step_free="1", lift="yes")), accepted=True),
     Case("settings-with-bom-and-crlf", (settings("\ufeff" + crlf(VALID_SETTINGS_HEAD)),), accepted=True),
