@@ -15,7 +15,7 @@ from pathlib import Path
 from scheduler.core.errors import DataError, Problem
 
 # Every file or folder the engine may write into --out; others there are left alone.
-OUTPUT_NAMES = ("proposals.csv", "programme.ics", "invites", "report.html", "changes.csv",
+OUTPUT_NAMES = ("proposals.csv", "proposals.xlsx", "programme.ics", "invites", "report.html", "changes.csv",
                 "cancellations", "organiser-updates.ics")
 STAGING_PREFIX = ".staging-"
 TRASH_PREFIX = ".old-"
