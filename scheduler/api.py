@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from scheduler.core.clock import today_london
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Plan
 from scheduler.core.errors import DataError, Problem
-from scheduler.engine import solve
+from scheduler.engine import progress, solve
 from scheduler.engine.fixed import check_fixed, note_fixed
 from scheduler.explain.explainer import annotate
 from scheduler.inputs.load import read_data
@@ -45,6 +46,7 @@ def plan(ds: Dataset, window: DateRange, *, strict: bool = False, time_limit: fl
          occs: list[Occurrence] | None = None) -> Plan:
     """The pipeline: the engine places every occurrence, then explain says why each sits where it does."""
     solved = solve.solve(ds, window, strict=strict, time_limit=time_limit, seed=seed, options=options, occs=occs)
+    progress.phase("Explaining the compromises")
     annotate(ds, solved.plan, solved.ctx)
     note_fixed(ds, solved.plan.placements)
     return solved.plan
@@ -58,9 +60,13 @@ class Proposal:
 
 def propose(data: Path | str | None = None, start: date | None = None, end: date | None = None,
             strict: bool = False, time_limit: float | None = None, seed: int | None = None,
-            today: date | None = None) -> Proposal:
-    """Load, validate and plan; raises DataError (with every problem) for bad input."""
+            today: date | None = None, loaded: Callable[[Dataset], None] | None = None) -> Proposal:
+    """Load, validate and plan; raises DataError (with every problem) for bad input.
+
+    `loaded` is told the data as soon as it is read (the terminal warns about it before planning)."""
     ds = load(Path(data) if data else default_data_dir())
+    if loaded is not None:
+        loaded(ds)
     window = planning_window(ds, start, end, today)
     check_fixed(ds, window, strict)  # a fixed placement that breaks a hard rule is a data error
     result = plan(ds, window, strict=strict, time_limit=time_limit, seed=seed)

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Plan, Status
 from scheduler.engine import constraints
+from scheduler.engine import progress as live
 from scheduler.engine.hint import add_hint, greedy_hint, release_memory
 from scheduler.engine.improve import improve, objective_value
 from scheduler.model.context import (
@@ -86,6 +87,9 @@ def run_solver(ctx: ModelContext, ss: SolverSettings, subsolvers: tuple[str, ...
         p.subsolvers.extend(subsolvers)
     started = time.perf_counter()
     stopper = StopWhenProven(solver)
+    if live.active():  # someone watches: the best plan so far, from the same callback
+        stopper.observers.append(lambda value, bound: live.best(
+            sum(1 for c in ctx.choices if stopper.BooleanValue(c.placed)), len(ctx.choices), value))
     try:
         status = solve_within(solver, ctx.model, stopper)
     finally:
@@ -224,6 +228,7 @@ def _search_large(ctx: ModelContext, ss: SolverSettings, start_values: list[int]
                                                          solver=solver)
 
     def stop(value: int) -> bool:
+        live.best(score=value)
         if bound_now and value <= bound_now[-1] + 0.5:
             return True  # proven optimal: the plan meets the bound
         # once the whole model is solved (proven, or out of time) nothing is left to find, unless
@@ -289,6 +294,7 @@ def solve(ds: Dataset, planning: DateRange, *, strict: bool = False, time_limit:
     ss = solver_settings(ds, time_limit, seed)
     occs = occurrences(ds, planning) if occs is None else occs
     large = len(occs) >= LARGE_PROGRAMME and ss.workers > 1 and options.only is None
+    live.phase(f"Building the model of {len(occs):,} meetings")
     ctx = build_context(ds, planning, occs, options, leave_out=PAIRWISE_CLASHES if large else ())
     return Solved(solve_context(ds, ctx, ss), ctx)
 
@@ -305,6 +311,7 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     greedy placement is used when no hint is given or the given one cannot be completed.
     """
     started = time.perf_counter()
+    live.phase("Finding a first plan")
     share = min(5.0, ss.time_limit / 4)  # completing the starting plan uses part of the budget
     greedy = greedy_hint(ctx)
     start_plan = (add_hint(ctx, hint, ss.seed, share) if hint else None) \
@@ -312,6 +319,9 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     if len(ctx.choices) >= LARGE_PROGRAMME:
         release_memory()  # the completed copy: a large model's peak is its search
     left = max(ss.time_limit - (time.perf_counter() - started), 0.01)
+    live.phase("Searching for the best plan")
+    if start_plan is not None:
+        live.best(sum(_Assignment(start_plan).Value(c.placed) for c in ctx.choices), len(ctx.choices))
     progress: list[tuple[float, float]] = []
     if start_plan is not None and len(ctx.choices) >= LARGE_PROGRAMME and ss.workers > 1:
         solver, status, better = _search_large(ctx, ss, start_plan, left, progress)

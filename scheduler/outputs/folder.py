@@ -1,13 +1,15 @@
-"""The output folder: proposals.csv, the calendar files and report.html of one plan, replaced together."""
+"""The output folder: proposals.csv and .xlsx, the calendar files and report.html of one plan, replaced together."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from scheduler.core.clock import now_utc
 from scheduler.core.domain import Dataset, Plan
 from scheduler.outputs.export_csv import write_proposals
 from scheduler.outputs.export_ics import calendar_bytes, programme_calendar, write_calendars
+from scheduler.outputs.export_xlsx import write_proposals_xlsx
 from scheduler.outputs.report import write_report
 from scheduler.outputs.write import write_outputs
 
@@ -23,6 +25,7 @@ def write_all(out: Path, ds: Dataset, plan: Plan, extra: Callable[[Path], None] 
 
     def writer(stage: Path) -> None:
         write_proposals(stage / "proposals.csv", ds, plan)
+        write_proposals_xlsx(stage / "proposals.xlsx", ds, plan, now_utc())
         if all_invites:
             write_calendars(stage, ds, plan)
         else:
