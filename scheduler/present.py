@@ -66,8 +66,9 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path, details: bo
     notes = [w for w in plan.warnings + stale_access_warnings(ds, plan) if not w.startswith(ORGANISER_NOTE)]
     no_email = uninvitable(ds, plan)
     if no_email:
-        notes.insert(0, f"{_count(len(no_email), 'attendee')} with no email address will get no calendar invite "
-                        f"({', '.join(no_email)}): invite them another way, or add their email and run again.")
+        people = ", ".join(f"{ds.participants[pid].name} ({pid})" for pid in no_email)
+        notes.insert(0, f"{_count(len(no_email), 'attendee')} with no email address will get no calendar invite: "
+                        f"{people}. Invite them another way, or add their email and run again.")
     if notes:
         say()
         say("[bold]Notes[/]")

@@ -271,10 +271,10 @@ def test_messages_show_control_characters_escaped_not_raw(tmp_path: Path):
 
 def test_square_brackets_in_titles_are_printed_literally(tmp_path: Path):
     data = make_data(tmp_path / "data", meetings=[dict(BASE_MEETINGS[0], title="Board [/] [bold]x[/bold]")])
-    result = invoke("propose", "--data", data, "--out", tmp_path / "out", "--time-limit", "5", *FROM)
+    result = invoke("propose", "--data", data, "--out", tmp_path / "out", "--time-limit", "5", "--details", *FROM)
     no_traceback(result)
     assert result.exit_code == 0
-    assert "[/]" in result.output and "[organiser]" in result.output
+    assert "Board [/] [bold]x[/bold]" in result.output and "[organiser]" in result.output
 
 
 # --- what-if inputs: venue files, closures and the baseline ------------------------------------

@@ -35,7 +35,7 @@ def test_propose_exit_0_when_everything_is_placed(tiny, tmp_path):
     out = tmp_path / "out"
     result = run("propose", "--data", tiny(), "--out", out, *WINDOW)
     assert result.exit_code == 0, result.output
-    assert "Scheduled: 1 of 1" in result.output and "proven optimal" in result.output
+    assert "Placed: 1 of 1" in result.output and "proven optimal" in result.output
     (row,) = rows(out / "proposals.csv")
     assert row["status"] == "scheduled" and row["sequence"] == "0" and row["uid"].endswith("@send-coproduction.invalid")
     assert (out / "programme.ics").exists() and (out / "report.html").exists()

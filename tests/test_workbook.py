@@ -109,3 +109,22 @@ def test_from_accepts_uk_and_iso_dates(value: str, tmp_path: Path):
 def test_from_in_month_first_form_is_refused(tmp_path: Path):
     result = CliRunner().invoke(main, ["propose", "--data", str(make_data(tmp_path / "d")), "--from", "01/13/2027"])
     assert result.exit_code == 2 and "day first" in result.output
+
+
+def test_a_workbook_written_by_pandas_with_its_row_index_plans_like_the_csv(tmp_path: Path):
+    """pandas writes its row numbers in an unnamed column A: ignored, as a CSV's unnamed column is."""
+    import pandas as pd
+    from workbooks import sheets_of
+
+    data = make_data(tmp_path / "d")
+    book = tmp_path / "pandas.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for name, rows in sheets_of(data).items():
+            pd.DataFrame(rows[1:], columns=rows[0], dtype=object).to_excel(writer, sheet_name=name)
+    assert load(book).meetings == load(data).meetings
+    args = ("--from", "2027-01-01")
+    for source, out in ((data, "csv"), (book, "book")):
+        result = CliRunner().invoke(main, ["propose", "--data", str(source), "--out", str(tmp_path / out), *args],
+                                    env=EPOCH)
+        assert result.exit_code == 0, result.output
+    assert outputs(tmp_path / "csv") == outputs(tmp_path / "book")

@@ -366,13 +366,11 @@ def read_sheet(book: Workbook, name: str, problems: Problems, required: tuple[st
             problems.add(label, 1, None, f"the header is in row {below}; delete the rows above it so the column names are in row 1")
         return None
     rows = []
+    # A column with no name in row 1 is ignored, as in a CSV file (such as the row numbers some
+    # programs write in column A); a merged header is found above, from the sheet's merged cells.
     for number, cells in table.body:
         if not any(c.strip() for c in cells):
             continue
-        for i, col in enumerate(columns):
-            if not col and cells[i].strip():
-                problems.add(label, number, None, f"column {table.letters[i]} has a value ('{cells[i][:40]}') but no name in "
-                             "row 1 (a merged or blank header cell?); give the column a name or clear it")
         rows.append(Row(label, number, _values(label, number, columns, cells, problems, letters), problems, letters))
     check_day_first(rows)
     return rows
