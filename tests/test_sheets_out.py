@@ -150,7 +150,7 @@ def test_init_writes_a_workbook_that_passes_check_and_propose_once_filled(tmp_pa
 
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames[0] == "read me"
-    assert {"venues", "participants", "meetings", "term_dates", "travel_times", "settings"} <= set(wb.sheetnames)
+    assert {"venues", "participants", "meetings", "term_dates", "travel_times", "fixed", "settings"} <= set(wb.sheetnames)
     guide = [c.value for row in wb["read me"].iter_rows() for c in row if c.value]
     for column in ("venue_id", "hoist_toilet", "education_ends", "participation_level", "first_day"):
         assert column in guide

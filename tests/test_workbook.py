@@ -128,3 +128,33 @@ def test_a_workbook_written_by_pandas_with_its_row_index_plans_like_the_csv(tmp_
                                     env=EPOCH)
         assert result.exit_code == 0, result.output
     assert outputs(tmp_path / "csv") == outputs(tmp_path / "book")
+
+
+def test_a_fixed_sheet_with_typed_cells_is_kept_and_its_mistakes_are_placed(tmp_path: Path):
+    import csv as csvmod
+
+    import openpyxl
+
+    data = make_data(tmp_path / "d")
+    book = to_xlsx(data, tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(book)
+    sheet = wb.create_sheet("fixed")
+    from datetime import date, time
+
+    sheet.append(["meeting_id", "occurrence", "date", "start", "venue_id"])
+    sheet.append(["B", 1, date(2027, 1, 14), time(10, 30), "V2"])
+    wb.save(book)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["propose", "--data", str(book), "--out", str(out), "--from", "2027-01-01"],
+                                env=EPOCH)
+    assert result.exit_code == 0, result.output
+    (row,) = list(csvmod.DictReader(open(out / "proposals.csv", encoding="utf-8")))
+    assert (row["date"], row["start"], row["venue_id"]) == ("2027-01-14", "10:30", "V2")
+
+    sheet.cell(2, 3, "31/02/2027")
+    wb.save(book)
+    bad = CliRunner().invoke(main, ["propose", "--data", str(book), "--out", str(tmp_path / "o2"),
+                                    "--from", "2027-01-01"], env=EPOCH)
+    assert bad.exit_code == 2 and not (tmp_path / "o2").exists()
+    assert "book.xlsx, sheet 'fixed', row 2, column C 'date': '31/02/2027' is not a real date" in \
+        " ".join(bad.output.split())

@@ -121,4 +121,12 @@ TRAVEL_TIMES = TableInfo("travel_times", "Optional: measured journey times that 
     Column("minutes", "The one-way journey time in minutes.", "25", True, "whole"),
 ), optional=True)
 
-TABLES = (VENUES, PARTICIPANTS, MEETINGS, TERM_DATES, TRAVEL_TIMES)
+FIXED = TableInfo("fixed", "Optional: placements already decided (a room booked, a date agreed); a blank is free to choose.", (
+    Column("meeting_id", "The series, as in meetings.", "M01", True),
+    Column("occurrence", "Which meeting of the series: 1 for the first, in date order.", "2", True, "whole"),
+    Column("date", "The date it must be on.", "14/01/2027", kind="date"),
+    Column("start", "The time it must start, 24-hour HH:MM.", "10:30", kind="time"),
+    Column("venue_id", "The venue it must be at.", "V01"),
+), optional=True)
+
+TABLES = (VENUES, PARTICIPANTS, MEETINGS, TERM_DATES, TRAVEL_TIMES, FIXED)
