@@ -52,16 +52,16 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path, details: bo
               "FEASIBLE": "a good plan, not proven the best: the time limit stopped the search",
               "UNKNOWN": "no plan found within the time limit"}.get(plan.solver_status, plan.solver_status)
     lines.append(f"Solver: {status}, in {plan.solve_seconds:.1f} s.")
-    _items(console, lines, bullet="")
+    print_lines(console, lines, bullet="")
     attention = needs_attention(ds, plan)
     if attention:
         say()
         say(f"[bold]Meetings that need attention[/] ({_count(len(attention), 'series', 'series')}):")
         for block in attention[:ATTENTION_SHOWN]:
-            _items(console, block[:1], bullet="")
-            _items(console, block[1:], bullet=" ")
+            print_lines(console, block[:1], bullet="")
+            print_lines(console, block[1:], bullet=" ")
         if len(attention) > ATTENTION_SHOWN:
-            _items(console, [f"... and {len(attention) - ATTENTION_SHOWN} more series: see proposals.xlsx, "
+            print_lines(console, [f"... and {len(attention) - ATTENTION_SHOWN} more series: see proposals.xlsx, "
                              "or run again with --details."], bullet="")
     notes = [w for w in plan.warnings + stale_access_warnings(ds, plan) if not w.startswith(ORGANISER_NOTE)]
     no_email = uninvitable(ds, plan)
@@ -72,9 +72,9 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path, details: bo
     if notes:
         say()
         say("[bold]Notes[/]")
-        _items(console, notes[:NOTES_SHOWN], max_lines=2)
+        print_lines(console, notes[:NOTES_SHOWN], max_lines=2)
         if len(notes) > NOTES_SHOWN:
-            _items(console, [f"... and {_count(len(notes) - NOTES_SHOWN, 'more note')} in report.html."], bullet="")
+            print_lines(console, [f"... and {_count(len(notes) - NOTES_SHOWN, 'more note')} in report.html."], bullet="")
     say()
     say("[bold]What to do next[/]")
     where = str(out)
@@ -86,10 +86,10 @@ def print_plan(console: Console, ds: Dataset, plan: Plan, out: Path, details: bo
                      + ("; --details lists every meeting." if not details else "."))
     elif not details and n:
         steps.append("--details lists every meeting.")
-    _items(console, steps)
+    print_lines(console, steps)
 
 
-def _items(console: Console, items: list[str], bullet: str = "-", max_lines: int | None = None,
+def print_lines(console: Console, items: list[str], bullet: str = "-", max_lines: int | None = None,
            style: str | None = None) -> None:
     """Plain lines under a bullet; a long one wraps between words (never inside one), under its
     own text, at the terminal's width (80 columns on a pipe)."""
@@ -255,7 +255,7 @@ def _example_organiser() -> tuple[str, str]:
 
 def print_warning(console: Console, text: str) -> None:
     """A warning that stands out: bold yellow on a terminal, a plain WARNING line on a pipe."""
-    _items(console, ["WARNING, before you send invites: " + text], bullet="!", style="bold yellow")
+    print_lines(console, ["WARNING, before you send invites: " + text], bullet="!", style="bold yellow")
 
 
 class TerminalProgress:

@@ -158,3 +158,15 @@ def test_a_fixed_sheet_with_typed_cells_is_kept_and_its_mistakes_are_placed(tmp_
     assert bad.exit_code == 2 and not (tmp_path / "o2").exists()
     assert "book.xlsx, sheet 'fixed', row 2, column C 'date': '31/02/2027' is not a real date" in \
         " ".join(bad.output.split())
+
+
+@pytest.mark.parametrize("name, words", [("missing.xlsx", "the workbook does not exist"),
+                                         ("old.xls", "old-style Excel .xls workbook"),
+                                         ("broken.xlsx", "cannot be read as an Excel .xlsx workbook")])
+def test_a_workbook_that_cannot_be_read_is_named_and_nothing_is_written(name: str, words: str, tmp_path: Path):
+    path = tmp_path / name
+    if name != "missing.xlsx":
+        path.write_text("not a workbook")
+    result = CliRunner().invoke(main, ["propose", "--data", str(path), "--out", str(tmp_path / "out")], env=EPOCH)
+    assert result.exit_code == 2 and words in " ".join(result.output.split()), result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()

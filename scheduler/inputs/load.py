@@ -770,7 +770,10 @@ def read_data(folder: Path | str, rules: Sequence[RuleDefaults]) -> Dataset:
     folder = Path(folder)
     problems = Problems()
     if not folder.exists():
-        problems.add(str(folder), None, None, "the data folder does not exist; check --data (the folder that holds venues.csv, participants.csv, meetings.csv and term_dates.csv, or a workbook such as book.xlsx)")
+        if is_workbook(folder) or folder.suffix.lower() == ".xls":
+            problems.add(str(folder), None, None, "the workbook does not exist; check the name and folder given to --data")
+        else:
+            problems.add(str(folder), None, None, "the data folder does not exist; check --data (the folder that holds venues.csv, participants.csv, meetings.csv and term_dates.csv, or a workbook such as book.xlsx)")
         problems.raise_if_any()
     if folder.is_file() and folder.suffix.lower() == ".xls":
         problems.add(folder.name, None, None, "is an old-style Excel .xls workbook; open it in Excel and save it as 'Excel Workbook (.xlsx)', then pass that file with --data")

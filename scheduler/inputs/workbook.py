@@ -249,6 +249,9 @@ def settings_rows(toml_text: str) -> list[tuple[str, str, Any, str]]:
             continue
         key, _, value = line.partition("=")
         parsed = tomllib.loads(f"v = {value.strip()}")["v"]
+        inline = re.fullmatch(r'\s*("[^"]*"|[^#"]*?)\s*#\s*(.*)', value)
+        if inline:
+            comments.append(inline.group(2))
         about = " ".join(comments) or (table_note if not any(r[0] == table for r in rows) else "")
         rows.append((table, key.strip(), parsed, about))
         comments = []
