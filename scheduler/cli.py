@@ -12,17 +12,27 @@ from rich.console import Console
 from scheduler import api
 from scheduler import whatif as what_if
 from scheduler.api import load
-from scheduler.core.errors import DataError, Problem, Problems
+from scheduler.core.errors import DataError, Problem, Problems, grouped_lines
 from scheduler.core.wording import plural
 from scheduler.engine.fixed import check_fixed
 from scheduler.engine.validate import check as run_check
 from scheduler.engine.validate import undeclared
 from scheduler.explain.explainer import to_json
 from scheduler.explanation import explain_report, render
+from scheduler.inputs.timeparse import parse_date, why_not_a_date
 from scheduler.outputs.export_csv import read_proposals
 from scheduler.outputs.folder import write_all
+from scheduler.outputs.starter import write_starter
 from scheduler.plan_in_hand import plan_in_hand
-from scheduler.present import print_check_summary, print_findings, print_plan
+from scheduler.present import (
+    TerminalProgress,
+    organiser_warning,
+    print_check_summary,
+    print_findings,
+    print_lines,
+    print_plan,
+    print_warning,
+)
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -34,10 +44,13 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date; write it as YYYY-MM-DD, for example 2027-01-15", param, ctx)
+        parsed = parse_date(str(value))
+        if parsed is None:
+            why = why_not_a_date(str(value))
+            self.fail((why + "; for example 2027-01-15") if why else
+                      f"'{value}' is not a date; write it as YYYY-MM-DD or DD/MM/YYYY, for example 2027-01-15",
+                      param, ctx)
+        return parsed
 
 
 DATE = DateType()
@@ -45,7 +58,8 @@ DATE = DateType()
 
 def data_option(f):
     return click.option("--data", "data", type=click.Path(path_type=Path), default=None,
-                        help="Folder with venues.csv, participants.csv, meetings.csv and term_dates.csv (default: the bundled example).")(f)
+                        help="Folder with venues.csv, participants.csv, meetings.csv and term_dates.csv, or one "
+                             "workbook (.xlsx or .ods) with those sheets (default: the bundled example).")(f)
 
 
 def window_options(f):
@@ -59,8 +73,8 @@ def window_options(f):
 def report_data_error(exc: DataError) -> None:
     n = len(exc.problems)
     err_console.print(f"[bold red]The data has {plural(n, 'problem')}; nothing was written.[/]")
-    for p in exc.problems:
-        err_console.print(f"  - {p}", markup=False)
+    for line in grouped_lines(exc.problems):
+        err_console.print(f"  - {line}", markup=False)
     err_console.print("Fix these in the files named above and run the command again.")
 
 
@@ -89,11 +103,21 @@ def main() -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
               help="Seconds the solver may search (default 60, or settings.toml).")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Solver seed (default 0).")
-def propose(data, out, start, end, strict, time_limit, seed) -> None:
+@click.option("--details", is_flag=True, help="List every meeting, not only those that need attention.")
+def propose(data, out, start, end, strict, time_limit, seed, details) -> None:
     """Plan every meeting in a slot and a venue, and write the outputs."""
-    result = api.propose(data, start, end, strict=strict, time_limit=time_limit, seed=seed)
-    write_all(out, result.dataset, result.plan)
-    print_plan(console, result.dataset, result.plan, out)
+    with TerminalProgress(console, time_limit) as progress:
+
+        def loaded(ds) -> None:
+            warning = organiser_warning(ds)
+            if warning:
+                print_warning(console, warning)  # before anything is written
+            progress.limit = time_limit or ds.settings.time_limit_seconds
+
+        result = api.propose(data, start, end, strict=strict, time_limit=time_limit, seed=seed, loaded=loaded)
+        progress.phase("Writing the outputs")
+        write_all(out, result.dataset, result.plan)
+    print_plan(console, result.dataset, result.plan, out, details=details)
     sys.exit(1 if result.plan.unscheduled else 0)
 
 
@@ -153,9 +177,13 @@ def whatif(baseline, close, add_venues, venues_file, close_dates, data, start, e
     """
     if out is None:
         out = what_if.default_out(baseline, close, close_dates, add_venues, venues_file, data, replan)
-    result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
-                            venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed,
-                            close_dates=close_dates, out=out)
+    with TerminalProgress(console, time_limit):
+        result = what_if.whatif(baseline, data, start, end, close=close, add_venues=add_venues,
+                                venues_file=venues_file, replan=replan, time_limit=time_limit, seed=seed,
+                                close_dates=close_dates, out=out)
+    warning = organiser_warning(result.dataset)
+    if warning:
+        print_warning(console, warning)  # before anything is written
     what_if.write_whatif(out, result)
     what_if.print_whatif(console, result, out)
     sys.exit(1 if result.plan.unscheduled else 0)
@@ -188,22 +216,49 @@ def explain(meeting_id, data, start, end, strict, time_limit, as_json, plan_dir)
 
     folder = plan_dir if plan_dir is not None else Path("out")
     in_hand = plan_in_hand(ds, folder, start, end, strict)
-    if in_hand.plan is not None:
-        result = in_hand.plan
-        source = {"kind": "in_hand", "folder": str(folder),
-                  "text": f"Explaining the plan in {folder}/proposals.csv as it is (nothing is planned again)."}
-    else:
-        result = api.plan(ds, window, strict=strict, time_limit=time_limit)
-        source = {"kind": "planned", "folder": str(folder),
-                  "text": f"No plan of this data to explain ({in_hand.why_not}), so a new plan was made first; "
-                          "nothing is written (run 'schedule propose' to keep it)."}
-    report = explain_report(ds, result, meeting_id, source, strict=strict)
+    with TerminalProgress(console, time_limit or ds.settings.time_limit_seconds) as progress:
+        if in_hand.plan is not None:
+            result = in_hand.plan
+            source = {"kind": "in_hand", "folder": str(folder),
+                      "text": f"Explaining the plan in {folder}/proposals.csv as it is (nothing is planned again)."}
+        else:
+            result = api.plan(ds, window, strict=strict, time_limit=time_limit)
+            source = {"kind": "planned", "folder": str(folder),
+                      "text": f"No plan of this data to explain ({in_hand.why_not}), so a new plan was made first; "
+                              "nothing is written (run 'schedule propose' to keep it)."}
+        progress.phase("Looking for what stops each meeting, and the nearest ways out")
+        report = explain_report(ds, result, meeting_id, source, strict=strict)
     if as_json:
         click.echo(to_json(report))
     else:
         for line in render(report):
             console.print(line, markup=False, highlight=False)
     sys.exit(1 if result.unscheduled else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def init(path) -> None:
+    """Start a new area's data: PATH.xlsx for a workbook, or a folder name for CSV files.
+
+    Every column, explained; drop-down lists where a column takes fixed values; the settings
+    with their comments. An existing file is never overwritten.
+    """
+    try:
+        written = write_starter(path, (api.default_data_dir() / "settings.toml").read_text(encoding="utf-8"))
+    except DataError as exc:
+        for p in exc.problems:
+            err_console.print(p.message, markup=False)
+        sys.exit(2)
+    what = "workbook" if Path(path).suffix else "folder"
+    print_lines(console, [f"Wrote a new {what} for your area: {path}"
+                          + ("" if what == "workbook" else f" ({', '.join(written)})")], bullet="")
+    guide = "the first sheet says" if what == "workbook" else "README.txt says"
+    print_lines(console, [
+        f"Fill in the venues, participants, meetings and term dates {'sheets' if what == 'workbook' else 'files'} "
+        f"({guide} what each column takes), and your team's name and email as the organiser in the settings.",
+        f"Then plan: schedule propose --data {path} --out plan. Any mistake in the data is named by "
+        + ("sheet" if what == "workbook" else "file") + ", row and column, and nothing is written."])
 
 
 if __name__ == "__main__":  # pragma: no cover
