@@ -266,9 +266,8 @@ def test_the_example_organiser_is_warned_about_before_anything_is_written(tmp_pa
 def test_progress_shows_the_phase_and_best_plan_on_a_terminal_and_does_not_change_the_plan(tmp_path: Path):
     from rich.console import Console
 
+    from scheduler.api import load, planning_window
     from scheduler.api import plan as solve_plan
-    from scheduler.api import planning_window
-    from scheduler.inputs.load import load
     from scheduler.present import TerminalProgress
 
     ds = load(BUNDLED)

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from conftest import BUNDLED, make_data
 from workbooks import to_ods, to_xlsx
 
+from scheduler.api import load
 from scheduler.cli import main
 from scheduler.core.errors import Problem, grouped_lines
-from scheduler.inputs.load import load
 from scheduler.inputs.workbook import cell_text, column_letter
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1798761600"}
