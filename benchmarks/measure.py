@@ -87,11 +87,6 @@ def _install_recorder() -> None:
 
         self.best_bound_callback = on_bound
         progress.started = time.perf_counter()
-        if solution_callback is not None and hasattr(solution_callback, "observers"):
-            # the engine's own callback (engine.solve.StopWhenProven) tells us of each solution
-            solution_callback.observers.append(
-                lambda value, bound: progress.solutions.append((time.perf_counter() - progress.started, value, bound)))
-            return original(self, model, solution_callback)
         return original(self, model, solution_callback or _Recorder(progress))
 
     cp_model.CpSolver.Solve = solve

@@ -91,13 +91,13 @@ def run_solver(ctx: ModelContext, ss: SolverSettings, subsolvers: tuple[str, ...
         stopper.observers.append(lambda value, bound: live.best(
             sum(1 for c in ctx.choices if stopper.BooleanValue(c.placed)), len(ctx.choices), value))
     try:
-        status = solve_within(solver, ctx.model, stopper)
+        status = solve_within(solver, ctx.model)
     finally:
         stopper.cancel()
     return solver, status, time.perf_counter() - started
 
 
-class StopWhenProven(cp_model.CpSolverSolutionCallback):
+class StopWhenProven:
     """Stops the search soon after the best plan meets the best bound.
 
     CP-SAT's deterministic interleaved search only notices a proof when its whole batch of tasks
@@ -105,43 +105,30 @@ class StopWhenProven(cp_model.CpSolverSolutionCallback):
     proven the plan optimal (on CSPLib problem 046 the proof came at 0.2 s of a 1.8 s solve:
     benchmarks/RESULTS.md). Stopping then changes nothing in the answer: once a plan is proven
     optimal no other plan can replace it (only strictly better ones are taken), so runs stay
-    deterministic. The stop is asked for from a timer thread a moment later, never from inside
-    the callback: stopping while CP-SAT reports a solution found in presolve aborts the process
-    (OR-Tools 9.15: "Check failed: solution->size() == postsolve_mapping.size()"), and such a
-    solve ends by itself anyway. `observers` get (objective, bound) at each solution.
+    deterministic.
+
+    The proof is read from CP-SAT's own progress log (a line with an empty gap, `next:[]`), not
+    from a solution callback: with a solution callback registered, a stop that lands while
+    CP-SAT reports a solution found in presolve aborts the whole process (OR-Tools 9.15: "Check
+    failed: solution->size() == postsolve_mapping.size()"). The stop is asked for from a timer
+    thread a moment later, never from inside CP-SAT's logging.
     """
 
     DELAY = 0.02  # seconds
 
     def __init__(self, solver: cp_model.CpSolver) -> None:
-        super().__init__()
         self.solver = solver
-        self.best: float | None = None
-        self.observers: list = []
         self._timer: threading.Timer | None = None
-        chained = solver.best_bound_callback
+        p = solver.parameters
+        p.log_search_progress = True
+        p.log_to_stdout = False
+        solver.log_callback = self._on_log
 
-        def on_bound(bound: float) -> None:
-            if chained is not None:
-                chained(bound)
-            if self.best is not None and bound >= self.best - 0.5:  # integral objective
-                self._stop()
-
-        solver.best_bound_callback = on_bound
-
-    def _stop(self) -> None:
-        if self._timer is None:
+    def _on_log(self, line: str) -> None:
+        if "next:[]" in line and self._timer is None:
             self._timer = threading.Timer(self.DELAY, self.solver.StopSearch)
             self._timer.daemon = True
             self._timer.start()
-
-    def on_solution_callback(self) -> None:
-        value, bound = self.ObjectiveValue(), self.BestObjectiveBound()
-        for observe in self.observers:
-            observe(value, bound)
-        self.best = value
-        if bound >= value - 0.5:
-            self._stop()
 
     def cancel(self) -> None:
         """After the solve: a stop still pending must not reach a later solve."""
