@@ -269,6 +269,7 @@ class TerminalProgress:
         self.limit = time_limit
         self.text = "Reading the data"
         self.best_text = ""
+        self.placed = ""
         self.live = None
         self.timer = None
 
@@ -319,7 +320,9 @@ class TerminalProgress:
 
     def best(self, placed: int | None, total: int | None, score: float | None) -> None:
         if placed is not None and total is not None:
-            self.best_text = f"{placed} of {total} placed" + (f", score {score:,.0f}" if score is not None else "")
-        elif score is not None:
-            self.best_text = f"score {score:,.0f} (lower is better)"
+            self.placed = f"{placed} of {total} placed"
+        parts = [self.placed]
+        if score is not None:
+            parts.append(f"score {score:,.0f} (lower is better)")
+        self.best_text = ", ".join(p for p in parts if p)
         self._refresh()

@@ -293,7 +293,8 @@ def test_progress_shows_the_phase_and_best_plan_on_a_terminal_and_does_not_chang
            [(p.occurrence.uid, p.day, p.start, p.venue_id) for p in quiet.placements]
     assert recorder.phases[:3] == ["Building the model of 17 meetings", "Finding a first plan",
                                    "Searching for the best plan"]
-    assert any(placed == total == 17 for placed, total, _ in recorder.bests)
+    assert any(placed == total == 17 for placed, total, _ in recorder.bests)  # the first plan
+    assert any(score is not None for _, _, score in recorder.bests)  # CP-SAT's plans, from its log
 
     # On a terminal the display appears after its delay, with the phase and the best plan so far.
     screen = io.StringIO()
@@ -305,10 +306,11 @@ def test_progress_shows_the_phase_and_best_plan_on_a_terminal_and_does_not_chang
 
         clock.sleep(0.2)
         progress.phase("Searching for the best plan")
-        progress.best(16, 17, 1234)
+        progress.best(16, 17)
+        progress.best(score=1234)
         clock.sleep(0.3)
     shown = screen.getvalue()
-    assert "Searching for the best plan" in shown and "16 of 17 placed" in shown
+    assert "Searching for the best plan" in shown and "16 of 17 placed, score 1,234" in shown
 
     # On a pipe: nothing at all, and nobody listens (the solver gets no callback).
     piped = io.StringIO()

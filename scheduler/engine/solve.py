@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -87,14 +88,25 @@ def run_solver(ctx: ModelContext, ss: SolverSettings, subsolvers: tuple[str, ...
         p.subsolvers.extend(subsolvers)
     started = time.perf_counter()
     stopper = StopWhenProven(solver)
-    if live.active():  # someone watches: the best plan so far, from the same callback
-        stopper.observers.append(lambda value, bound: live.best(
-            sum(1 for c in ctx.choices if stopper.BooleanValue(c.placed)), len(ctx.choices), value))
+    if live.active():  # someone watches: the best plan so far, read from the same progress log
+        on_log = solver.log_callback
+
+        def watch(line: str) -> None:
+            on_log(line)
+            found = _NEW_BEST.match(line)
+            if found:
+                live.best(score=float(found.group(1)))
+
+        solver.log_callback = watch
     try:
         status = solve_within(solver, ctx.model)
     finally:
         stopper.cancel()
     return solver, status, time.perf_counter() - started
+
+
+# A line of CP-SAT's progress log for a new best plan: "#12  0.35s best:1234 next:[...] ..."
+_NEW_BEST = re.compile(r"#\d+\s+\S+s\s+best:(-?[0-9.eE+]+)")
 
 
 class StopWhenProven:
