@@ -117,9 +117,9 @@ class Greedy:
         young = "young_person" in roles
         yph_hard = self.hard("young_people_hours")
         yph_weight = self.weight("young_people_hours")
-        # young_people_hours depends only on (school day or not, start): the same test as young_people_hours.hours_ok
-        yph_ok = {(school, t): (t >= lo_after and t + dur <= s.young_after_school_end) if school
-                  else (t >= s.young_non_school_start and t + dur <= s.young_non_school_end)
+        # young_people_hours depends only on (school day or not, start): its own window says
+        spans = {school: young_people_hours.window(ds, m, school, lo_after) for school in (True, False)}
+        yph_ok = {(school, t): young_people_hours.fits(spans[school], t, t + dur)
                   for school in (True, False) for t in time_soft}
         slots = []
         for d in occ.planned.days():

@@ -182,17 +182,16 @@ def _young_people_hours(ctx: ModelContext, lp: _Lp, vs: dict) -> None:
     strength = rule_strength(ctx, rule)
     if strength == "off":
         return
-    s = ctx.ds.settings
     for v in vs.values():
         c = v.c
         if "young_person" not in {p.role for p in facts.attendees(ctx.ds, c.meeting)}:
             continue
         dur = c.meeting.duration_minutes
-        lo = young_people_hours.after_school_start(ctx.ds, c.meeting)
+        school_span = young_people_hours.window(ctx.ds, c.meeting, True)
+        other_span = young_people_hours.window(ctx.ds, c.meeting, False)
         school = [x for d, x in zip(c.days, v.X, strict=True) if ctx.cal.is_school_day(d)]
-        after = [x for t, x in zip(c.times, v.T, strict=True) if t >= lo and t + dur <= s.young_after_school_end]
-        daytime = [x for t, x in zip(c.times, v.T, strict=True)
-                   if t >= s.young_non_school_start and t + dur <= s.young_non_school_end]
+        after = [x for t, x in zip(c.times, v.T, strict=True) if young_people_hours.fits(school_span, t, t + dur)]
+        daytime = [x for t, x in zip(c.times, v.T, strict=True) if young_people_hours.fits(other_span, t, t + dur)]
         w = ctx.weight(rule)
         a = lp.var(integer=False, cost=-w if strength == "soft" else 0.0)
         b = lp.var(integer=False, cost=-w if strength == "soft" else 0.0)

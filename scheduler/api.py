@@ -12,7 +12,7 @@ from scheduler.core.domain import Dataset, DateRange, Occurrence, Plan
 from scheduler.core.errors import DataError, Problem
 from scheduler.engine import progress, solve
 from scheduler.engine.fixed import check_fixed, note_fixed
-from scheduler.explain.explainer import annotate
+from scheduler.explain import annotate
 from scheduler.inputs.load import read_data
 from scheduler.model.context import Options
 from scheduler.rules import BY_NAME

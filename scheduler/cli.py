@@ -17,7 +17,7 @@ from scheduler.core.wording import plural
 from scheduler.engine.fixed import check_fixed
 from scheduler.engine.validate import check as run_check
 from scheduler.engine.validate import undeclared
-from scheduler.explain.explainer import to_json
+from scheduler.explain import to_json
 from scheduler.explanation import explain_report, render
 from scheduler.inputs.timeparse import parse_date, why_not_a_date
 from scheduler.outputs.export_csv import read_proposals

@@ -1,6 +1,6 @@
 """The explanation an organiser reads from `schedule explain`.
 
-Around the explainer's own report (explain.explainer) this adds what the organiser acts on:
+Around the explainer's own report (explain.render) this adds what the organiser acts on:
 where the plan came from (the plan in hand, or a new one, and why), per-person and per-meeting
 ways out first for a meeting that cannot be placed (each checked by the solver, with the exact
 number), the explainer's county-wide settings last, and an unplaced series explained once for
@@ -13,7 +13,7 @@ import dataclasses
 import time
 
 from scheduler.core.domain import Dataset, Plan
-from scheduler.explain.explainer import explain_plan, render_text
+from scheduler.explain import explain_plan, render_text
 from scheduler.explain.ways_out import BUDGET_SECONDS, person_and_meeting_ways
 
 IN_HAND = "IN_HAND"

@@ -318,7 +318,6 @@ WHATIF_BAD = {
 }
 
 
-@pytest.mark.skipif("whatif" not in main.commands, reason="schedule whatif is not built yet")
 @pytest.mark.parametrize("kind", sorted(WHATIF_BAD))
 def test_bad_whatif_inputs_are_reported_with_nothing_written(kind: str, previous: Path, tmp_path: Path):
     data = make_data(tmp_path / "data")
@@ -336,7 +335,6 @@ def test_bad_whatif_inputs_are_reported_with_nothing_written(kind: str, previous
     assert (snapshot(out), snapshot(baseline)) == before
 
 
-@pytest.mark.skipif("whatif" not in main.commands, reason="schedule whatif is not built yet")
 def test_an_added_venue_reusing_an_id_is_reported_with_its_row(previous: Path, tmp_path: Path):
     data = make_data(tmp_path / "data")
     (tmp_path / "add.csv").write_text(ADD_HEADER + "V3,Hall,51.0,-0.3,10\nV1,Again,51.0,-0.3,10\n")

@@ -18,7 +18,7 @@ from scheduler.api import plan as solve_plan
 from scheduler.cli import main
 from scheduler.core.domain import Placement
 from scheduler.engine.validate import check
-from scheduler.explain.explainer import Explainer, explain_plan
+from scheduler.explain import Explainer, explain_plan
 from scheduler.model.context import Options
 from scheduler.rules import RULE_NAMES, TIME_RULES
 from scheduler.world.calendar import occurrences
@@ -423,7 +423,7 @@ def test_propose_writes_the_reason_column(tiny, tmp_path):
 
 def test_no_plan_found_says_so_instead_of_explaining(tiny):
     from scheduler.core.domain import Plan
-    from scheduler.explain.explainer import render_text
+    from scheduler.explain import render_text
 
     folder = tiny()
     ds, window, plan = _plan(folder, PLAN_FROM, False)

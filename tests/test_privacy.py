@@ -160,7 +160,6 @@ def test_no_calendar_file_or_report_holds_needs_homes_or_coordinates(small_plan:
     assert_private(small_plan, PRIVATE_PEOPLE, chairs_of(small_plan.parent / "data"))
 
 
-@pytest.mark.skipif("whatif" not in main.commands, reason="schedule whatif is not built yet")
 def test_what_if_outputs_hold_no_needs_homes_or_coordinates(small_plan: Path):
     changed = small_plan.parent / "whatif"
     assert (changed / "changes.csv").is_file()

@@ -34,6 +34,9 @@ def missing_parts(rule: Rule) -> list[str]:
             missing.append("verdict and kind (a value rule)")
     if not any(getattr(type(rule), m) is not getattr(Rule, m) for m in ("check_placement", "check_plan", "cost")):
         missing.append("a validator check (check_placement, check_plan or cost)")
+    for part in ("fact", "gist"):
+        if getattr(type(rule), part) is getattr(Rule, part):
+            missing.append(f"{part} (its sentences)")
     return missing
 
 
@@ -59,6 +62,7 @@ def test_a_rule_without_a_validator_or_sentences_is_caught():
 
     missing = missing_parts(Half())
     assert "a validator check (check_placement, check_plan or cost)" in missing
+    assert "fact (its sentences)" in missing and "gist (its sentences)" in missing
     assert missing_parts(type("NoInfo", (Rule,), {})()) == ["info"]
 
 
@@ -85,5 +89,20 @@ def test_rules_sit_above_the_model_and_below_the_engine():
     assert not {m for m in _imports("model") if m.startswith(("scheduler.rules", "scheduler.engine"))}
     above = ("scheduler.engine", "scheduler.explain", "scheduler.outputs", "scheduler.api", "scheduler.cli")
     rules_imports = {m for m in _imports("rules") if m.startswith(above)}
-    # the explainer appears only under TYPE_CHECKING, for type hints
-    assert rules_imports <= {"scheduler.explain.search"}, rules_imports
+    # the explanations' view appears only under TYPE_CHECKING, for type hints
+    assert rules_imports <= {"scheduler.explain.facts"}, rules_imports
+
+
+def test_no_module_outside_its_home_branches_on_a_rule_name():
+    """A rule's name appears as a string in its own home only (tests and benchmarks aside)."""
+    allowed: set[str] = set()
+    offenders = {}
+    for rule in RULES:
+        for path in PACKAGE.rglob("*.py"):
+            rel = path.relative_to(PACKAGE).as_posix()
+            if rel == f"rules/{rule.name}.py" or rel in allowed:
+                continue
+            text = path.read_text(encoding="utf-8")
+            if f'"{rule.name}"' in text or f"'{rule.name}'" in text:
+                offenders.setdefault(rule.name, []).append(rel)
+    assert offenders == {}, offenders

@@ -18,11 +18,15 @@ from scheduler.core.errors import DataError, Problem
 from scheduler.engine.solve import SolverSettings, build_context, run_solver
 from scheduler.engine.validate import check_one
 from scheduler.model.context import Options
-from scheduler.rules import BY_NAME, RULES
+from scheduler.rules import BY_NAME, RULES, series_spacing
 from scheduler.world.calendar import calendar_for, occurrences
 
 # A joint check of the fixed placements is a small model; this bounds each solve of it.
 CHECK_SECONDS = 5.0
+
+
+# The rule that holds each occurrence inside its own period.
+PERIODS = series_spacing.RULE
 
 
 def _summary(rule: str) -> str:
@@ -56,7 +60,7 @@ def check_fixed(ds: Dataset, window: DateRange, strict: bool = False) -> None:
         if f.day is not None and f.day not in occ.planned:
             problems.append(_problem(f, "date", f"{f.day} is outside its period, {occ.period_label} "
                                                 f"({occ.planned.first} to {occ.planned.last}) in this plan, so it "
-                                                f"breaks series_spacing ({_summary('series_spacing')})"))
+                                                f"breaks {PERIODS.name} ({_summary(PERIODS.name)})"))
             ok = False
         if f.start is not None and f.start % step:
             problems.append(_problem(f, "start", f"{hhmm(f.start)} is not on the {step}-minute steps the planner "

@@ -24,6 +24,7 @@ from scheduler.model.context import (
     objective,
     solve_within,
 )
+from scheduler.rules import RULES
 from scheduler.world.calendar import SchoolCalendar, occurrences
 from scheduler.world.travel import Travel
 
@@ -59,7 +60,7 @@ def build_context(ds: Dataset, planning: DateRange, occs: list[Occurrence] | Non
 # occurrences they are half the model. Its optimum is then a valid lower bound, but its
 # solutions are not plans: plans come only from the starting plan and improve.py, whose small
 # models keep every rule (benchmarks/RESULTS.md).
-PAIRWISE_CLASHES = ("venue_clash", "attendee_clash")
+PAIRWISE_CLASHES = tuple(r.name for r in RULES if r.clash)
 
 
 SUBSOLVERS = ("core", "max_lp")

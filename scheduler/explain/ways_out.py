@@ -29,6 +29,7 @@ from scheduler.core.domain import (
 )
 from scheduler.engine.solve import SolverSettings, build_context, run_solver
 from scheduler.model.context import Options
+from scheduler.rules import attendee_unavailable, travel_limit, venue_access
 from scheduler.world.calendar import occurrences
 from scheduler.world.travel import Travel
 
@@ -36,6 +37,9 @@ Key = tuple[str, int]
 Slot = tuple[date, int, str]
 # Seconds for each check, and for all the ways of one meeting together.
 CHECK_SECONDS = 2.0
+# The rules a per-person or per-venue way out lifts (named in each Way).
+TRAVEL_LIMIT, UNAVAILABLE = travel_limit.RULE.name, attendee_unavailable.RULE.name
+VENUE_ACCESS = venue_access.RULE.name
 BUDGET_SECONDS = 10.0
 MOST_VENUES = 3  # venues offered by "allow venue" and "confirm a feature"
 
@@ -159,16 +163,16 @@ def _ways(ds: Dataset, plan: Plan, key: Key, check: _Checker) -> list[Way]:
             raised = _smallest(over, lambda t, pid=pid: check.slot(_with_person(ds, pid, max_travel_minutes=t)))
             if raised is not None:
                 minutes, slot = raised
-                ways.append(Way("travel_limit", pid,
+                ways.append(Way(TRAVEL_LIMIT, pid,
                                 f"Raise {pid}'s travel limit from {person.max_travel_minutes} to {minutes} minutes: "
                                 f"it could then go on {when(slot)}.",
-                                f"max_travel_minutes of {pid} in participants.csv", slot, "travel_limit"))
+                                f"max_travel_minutes of {pid} in participants.csv", slot, TRAVEL_LIMIT))
         ways.append(Way("optional", pid,
                         f"Make {pid} optional for {m.meeting_id}: it could then go on {when(optional)} "
                         f"({pid} is still invited, but the meeting no longer depends on them coming).",
                         f"move {pid} from attendees to optional_attendees of {m.meeting_id} in meetings.csv "
                         "(when they come in through a group, list the group's other members instead)",
-                        optional, "travel_limit" if over else "attendee_unavailable"))
+                        optional, TRAVEL_LIMIT if over else UNAVAILABLE))
 
     # Venues the meeting may not use now.
     if m.venues is not None and not check.out_of_time():
@@ -203,7 +207,7 @@ def _ways(ds: Dataset, plan: Plan, key: Key, check: _Checker) -> list[Way]:
             ways.append(Way("feature", v.venue_id,
                             f"Find out whether {v.name} ({v.venue_id}) has {words}: it is blank in venues.csv, and "
                             f"if it has, the meeting could go on {when(slot)}.",
-                            f"fill in {', '.join(blank)} of {v.venue_id} in venues.csv", slot, "venue_access"))
+                            f"fill in {', '.join(blank)} of {v.venue_id} in venues.csv", slot, VENUE_ACCESS))
 
     # A one-off meeting's window, widened a week at a time (up to four weeks each side).
     if m.recurrence == "once" and not check.out_of_time():

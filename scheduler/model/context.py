@@ -71,6 +71,24 @@ class Choice:
     def venue_var(self, vid: str):
         return self.y[self.venues.index(vid)] if vid in self.venues else None
 
+    def fix(self, model: cp_model.CpModel, d: date, t: int, vid: str) -> None:
+        """Hold this occurrence to one placement (tests of a rule on a hand-built model); a value
+        a rule removed before the solver makes the model infeasible, as the rule says it must."""
+        model.Add(self.placed == 1)
+        for values, xs, value in ((self.days, self.x_day, d), (self.times, self.x_time, t), (self.venues, self.y, vid)):
+            if value in values:
+                model.Add(xs[values.index(value)] == 1)
+            else:
+                model.Add(self.placed == 0)
+
+    def extract(self, solver: cp_model.CpSolver) -> tuple[date, int, str] | None:
+        """The placement a solution gives this occurrence, or None when it is left unplaced."""
+        if not solver.Value(self.placed):
+            return None
+        pick = [next(v for v, x in zip(values, xs, strict=True) if solver.Value(x))
+                for values, xs in ((self.days, self.x_day), (self.times, self.x_time), (self.venues, self.y))]
+        return pick[0], pick[1], pick[2]
+
 
 @dataclass
 class Options:

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from scheduler.core.domain import Placement, hhmm
 from scheduler.model.context import Choice, ModelContext, Penalty
 from scheduler.rules.base import Breach, CheckContext, Rule, RuleInfo, key_of, same_day_pairs
+from scheduler.rules.phrases import ids
 
 
 class AttendeeClash(Rule):
@@ -20,6 +21,7 @@ class AttendeeClash(Rule):
                     may_be_soft=False)
     model_order = 120
     between = True
+    clash = True
     way_out_how = "move the other meeting, or take the shared attendees off one of them"
     way_out_lead = "If the shared attendees did not have to be at both meetings (attendee_clash)"
 
@@ -85,6 +87,23 @@ class AttendeeClash(Rule):
 
     def why_affected(self, venue: str, change_words: str | None) -> str:
         return "someone attending has another meeting that day, without time to travel between the venues"
+
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        return fx.pair_fact(key, self, keys[1:], context) if key == keys[0] else ""
+
+    def pair_lead(self, meeting) -> str:
+        return "Nobody can be in two meetings at once, and same-day meetings need time to travel between venues"
+
+    def pair_line(self, fx, key, other, slot, free, where) -> str | None:
+        dom = fx.domain(key)
+        shared = sorted(set(dom.meeting.everyone) & set(fx.ds.meetings[other[0]].everyone))
+        if other[0] != key[0] and shared and (free or (slot is not None and slot[0] in dom.occ.planned)):
+            return f"{ids(shared)} also {'attend' if len(shared) > 1 else 'attends'} {fx.label(other)} {where}"
+        return None
+
+    def gist(self, fx, key, others) -> str:
+        return "attendees are at other meetings then"
 
 
 def _sharing_pairs(ctx: ModelContext):

@@ -18,6 +18,7 @@ from scheduler.rules.base import (
     ValueRule,
     key_of,
 )
+from scheduler.rules.phrases import unavailable_text
 
 
 class AttendeeUnavailable(ValueRule):
@@ -49,6 +50,42 @@ class AttendeeUnavailable(ValueRule):
 
     def why_affected(self, venue: str, change_words: str | None) -> str:
         return "someone who must attend cannot come that day"
+
+
+    # -- sentences -----------------------------------------------------------------------------
+    def restrictions(self, fx, key, promote):
+        """One per person who cannot come on some days: the days they can."""
+        dom = fx.domain(key)
+        days = set(dom.choice.days)
+        out = []
+        for pid in (dom.meeting.everyone if promote else dom.meeting.attendees):
+            person = fx.ds.participants.get(pid)
+            if person is not None:
+                out.append((pid, {d for d in days if not person.unavailable.blocks(d)}))
+        return out
+
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        ds = fx.ds
+        dom = fx.domain(key)
+        m, days = dom.meeting, dom.choice.days
+        who = m.everyone if promote else m.attendees
+        core = fx.core(key, "day", rules, promote)
+        chosen = [pid for pid in who if pid in ds.participants and (core is None or (self.name, pid) in core)]
+        parts = []
+        for pid in chosen:
+            person = ds.participants[pid]
+            if any(person.unavailable.blocks(d) for d in days):
+                kind = "required" if pid in m.attendees else "optional"
+                parts.append(f"{pid} ({kind}) cannot come {unavailable_text(person.unavailable, days)}")
+        if not parts:
+            return ""
+        gone = set().union(*({d for d in days if ds.participants[p].unavailable.blocks(d)} for p in chosen))
+        text = "; ".join(parts)
+        return f"{text[0].upper()}{text[1:]}: that rules out {len(gone)} of the {len(days)} days in the period."
+
+    def gist(self, fx, key, others) -> str:
+        dom = fx.domain(key)
+        return f"required attendees are unavailable on {len(dom.removed(self.name))} of the {len(dom.choice.days)} days"
 
 
 RULE = AttendeeUnavailable()

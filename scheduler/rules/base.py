@@ -31,8 +31,8 @@ from scheduler.world import facts
 from scheduler.world.calendar import SchoolCalendar
 from scheduler.world.travel import Travel
 
-if TYPE_CHECKING:  # the explainer is a layer above: rules only receive it
-    from scheduler.explain.search import Explainer
+if TYPE_CHECKING:  # the explanations are a layer above: rules only receive their view
+    from scheduler.explain.facts import Facts
 
 __all__ = ["HIGH_WEIGHT", "OPTIONAL", "REQUIRED", "Breach", "CheckContext", "Key", "Rule", "RuleInfo", "Slot",
            "ValueRule"]
@@ -133,6 +133,9 @@ class Rule:
     within_series: bool = False
     # A broken rule of this kind makes a kept (baseline) placement move in a what-if.
     reason_to_move: bool = True
+    # Only forbids two occurrences at once and prices nothing: a large programme's whole model
+    # may leave it out for its bound (engine/solve.py), as plans come from models that keep it.
+    clash: bool = False
 
     @property
     def name(self) -> str:
@@ -225,12 +228,12 @@ class Rule:
         return self.weight(ck.ds.settings) * len(relaxed)
 
     # -- sentences ------------------------------------------------------------------------------
-    def fact(self, ex: Explainer, key: Key, rules: list[str], keys: list[Key], context: dict[Key, Slot],
+    def fact(self, fx: Facts, key: Key, rules: list[str], keys: list[Key], context: dict[Key, Slot],
              promote: bool) -> str:
         """The facts behind this rule for one occurrence, with the numbers that matter."""
         raise NotImplementedError
 
-    def gist(self, ex: Explainer, key: Key, others: list[Key]) -> str:
+    def gist(self, fx: Facts, key: Key, others: list[Key]) -> str:
         """A few words for the `reason` column: never a participant, their needs or travel."""
         raise NotImplementedError
 
@@ -256,6 +259,18 @@ class Rule:
     # How to lift the rule where it cannot be made soft, and how a way out that does so begins.
     way_out_how: str | None = None
     way_out_lead: str | None = None
+
+    # Rules between occurrences word their facts as a lead and one line per meeting around
+    # (`Facts.pair_fact`).
+    def pair_lead(self, meeting: Meeting) -> str:
+        return self.info.summary[:1].upper() + self.info.summary[1:]
+
+    def pair_line(self, fx: Facts, key: Key, other: Key, slot: Slot | None, free: bool, where: str) -> str | None:
+        return None
+
+    def no_time_fits(self, meeting: Meeting) -> str | None:
+        """The fact when no start time fits a meeting at all (None: not this rule's to say)."""
+        return None
 
 
 class ValueRule(Rule):
@@ -329,13 +344,15 @@ class ValueRule(Rule):
             if v in table:  # a later hard rule may have removed it
                 table[v] += ctx.weight(self.name)
 
-    def restrictions(self, ex: Explainer, key: Key, promote: bool) -> list[tuple[str, set]]:
+    def restrictions(self, fx: Facts, key: Key, promote: bool) -> list[tuple[str, set]]:
         """(who or what, the values it leaves) for the explanations' smallest cores."""
-        dom = ex.domain(key)
+        dom = fx.domain(key)
         values = set(dom.values(self.kind))
         return [("", values - dom.removed(self.name, promote))]
 
     def relaxed_reason(self, ctx: ModelContext, c: Choice) -> str:
+        if not self.pure:
+            return super().relaxed_reason(ctx, c)
         values = self.values(c)
         bad = set(c.soft_bad.get(self.name, ()))
         word = {"day": "day", "time": "start time", "venue": "venue"}[self.kind]

@@ -15,6 +15,7 @@ from scheduler.rules.base import (
     key_of,
     roles,
 )
+from scheduler.world import facts
 
 
 def core_ok(s: Settings, start: int, end: int) -> bool:
@@ -41,6 +42,24 @@ class ParentCoreHours(ValueRule):
         s = ck.ds.settings
         if self.applies(ck.ds, meeting) and not core_ok(s, p.start, p.end):
             yield Breach(key_of(p), f"{hhmm(p.start)}-{hhmm(p.end)} is outside {hhmm(s.parent_start)}-{hhmm(s.parent_end)}")
+
+
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        s = fx.ds.settings
+        m = fx.domain(key).meeting
+        dur = m.duration_minutes
+        latest = s.parent_end - dur
+        n_pc = sum(1 for p in facts.attendees(fx.ds, m) if p.role == "parent_carer")
+        head = (f"{'A parent carer attends' if n_pc == 1 else 'Parent carers attend'}, so the meeting must "
+                f"start at or after {hhmm(s.parent_start)} and end by {hhmm(s.parent_end)}")
+        if latest < s.parent_start:
+            return f"{head}, but it lasts {dur} minutes, longer than that."
+        return f"{head}: for {dur} minutes, a start between {hhmm(s.parent_start)} and {hhmm(latest)}."
+
+    def gist(self, fx, key, others) -> str:
+        s = fx.ds.settings
+        return f"parent carers meet {hhmm(s.parent_start)}-{hhmm(s.parent_end)}"
 
 
 RULE = ParentCoreHours()

@@ -89,4 +89,18 @@ class SeriesSpacing(Rule):
                 "meetings changed)")
 
 
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        return fx.pair_fact(key, self, keys[1:], context) if key == keys[0] else ""
+
+    def pair_lead(self, meeting) -> str:
+        return f"Meetings of this series must be at least {meeting.min_gap_days} days apart"
+
+    def pair_line(self, fx, key, other, slot, free, where) -> str | None:
+        return f"{fx.label(other)} is {where}" if other[0] == key[0] else None
+
+    def gist(self, fx, key, others) -> str:
+        return f"meetings of the series must be {fx.domain(key).meeting.min_gap_days} days apart"
+
+
 RULE = SeriesSpacing()

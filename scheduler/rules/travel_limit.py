@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from scheduler.core.domain import Meeting, Participant, Placement
+from scheduler.core.wording import plural
 from scheduler.model.context import Choice, ModelContext
 from scheduler.rules.base import (
     OPTIONAL,
@@ -14,6 +15,7 @@ from scheduler.rules.base import (
     ValueRule,
     key_of,
 )
+from scheduler.rules.phrases import of, verb
 
 
 class TravelLimit(ValueRule):
@@ -53,6 +55,59 @@ class TravelLimit(ValueRule):
 
     def why_affected(self, venue: str, change_words: str | None) -> str:
         return f"{venue} is now too far for someone who attends"
+
+
+    # -- sentences -----------------------------------------------------------------------------
+    def restrictions(self, fx, key, promote):
+        """One per person: the venues within their travel limit."""
+        dom = fx.domain(key)
+        out = []
+        for pid in (dom.meeting.everyone if promote else dom.meeting.attendees):
+            person = fx.ds.participants.get(pid)
+            if person is None:
+                continue
+            ok = set()
+            for v in dom.choice.venues:
+                minutes = fx.travel.person_to_venue(person, fx.ds.venues[v])
+                if minutes is None or minutes <= person.max_travel_minutes:
+                    ok.add(v)
+            out.append((pid, ok))
+        return out
+
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        ds = fx.ds
+        dom = fx.domain(key)
+        m, venues = dom.meeting, dom.choice.venues
+        core = fx.core(key, "venue", rules, promote)
+        parts = []
+        limited = []
+        for pid in (m.everyone if promote else m.attendees):
+            person = ds.participants.get(pid)
+            if person is None or (core is not None and (self.name, pid) not in core):
+                continue
+            times = {v: fx.travel.person_to_venue(person, ds.venues[v]) for v in venues}
+            ok = [v for v in venues if times[v] is None or times[v] <= person.max_travel_minutes]
+            if len(ok) < len(venues):
+                limited.append((len(ok), pid, person, times, ok))
+        for _n, pid, person, times, ok in sorted(limited, key=lambda x: (x[0], x[1]))[:5]:
+            tag = "" if pid in m.attendees else " (optional)"
+            head = f"{pid}{tag} can travel at most {plural(person.max_travel_minutes, 'minute')}"
+            if ok:
+                near = sorted(ok, key=lambda v: (times[v] or 0, v))
+                listed = ", ".join(f"{v} ({times[v]} min)" for v in near[:6])
+                parts.append(f"{head}, which reaches {of(len(ok), len(venues), 'venue')}: {listed}"
+                             + ("" if len(ok) <= 6 else ", ..."))
+            else:
+                nearest = min(venues, key=lambda v: (times[v] or 0, v))
+                parts.append(f"{head}, and the nearest venue, {nearest}, is {times[nearest]} minutes away")
+        if len(limited) > 5:
+            parts.append(f"and {len(limited) - 5} more people can reach only some of the venues")
+        return ("; ".join(parts) + ".") if parts else ""
+
+    def gist(self, fx, key, others) -> str:
+        dom = fx.domain(key)
+        n, ok = len(dom.choice.venues), len(dom.choice.venues) - len(dom.removed(self.name))
+        return f"{of(ok, n, 'venue')} {verb(ok, 'is', 'are')} within every required attendee's travel limit"
 
 
 RULE = TravelLimit()

@@ -80,4 +80,13 @@ class TravelTime(Rule):
         return self.weight(ck.ds.settings) * (sum(totals.values()) + max(totals.values(), default=0))
 
 
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        """Travel is priced, never a reason on its own: explanations give the travel figures."""
+        return ""
+
+    def gist(self, fx, key, others) -> str:
+        return ""
+
+
 RULE = TravelTime()

@@ -14,6 +14,7 @@ class VenueClash(Rule):
     info = RuleInfo("venue_clash", "hard", 0, "a venue hosts one meeting at a time", may_be_soft=False)
     model_order = 110
     between = True
+    clash = True
     way_out_how = "move or drop the other meeting that uses the venue then"
     way_out_lead = "If a venue could host two meetings at once (venue_clash)"
 
@@ -58,6 +59,28 @@ class VenueClash(Rule):
 
     def why_affected(self, venue: str, change_words: str | None) -> str:
         return f"{venue} hosts another meeting at that time"
+
+
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        return fx.pair_fact(key, self, keys[1:], context) if key == keys[0] else ""
+
+    def pair_lead(self, meeting) -> str:
+        return "A venue hosts one meeting at a time"
+
+    def pair_line(self, fx, key, other, slot, free, where) -> str | None:
+        if other[0] == key[0] and not free:
+            return None
+        dom = fx.domain(key)
+        venues = set(dom.choice.venues)
+        mo = fx.ds.meetings[other[0]]
+        shared = venues & (set(mo.venues) if mo.venues is not None else set(fx.ds.venues))
+        if free and shared or (slot is not None and slot[2] in venues and slot[0] in dom.occ.planned):
+            return f"{fx.label(other)} uses the same venues {where}"
+        return None
+
+    def gist(self, fx, key, others) -> str:
+        return "the venues left are booked by other meetings"
 
 
 RULE = VenueClash()

@@ -7,8 +7,10 @@ from datetime import date
 import numpy as np
 
 from scheduler.core.domain import Meeting, Placement, Venue, hhmm
+from scheduler.core.wording import join
 from scheduler.model.context import Choice, ModelContext, Penalty
 from scheduler.rules.base import REQUIRED, Breach, CheckContext, RuleInfo, ValueRule, key_of
+from scheduler.rules.phrases import weekday_plural
 
 
 def open_ok(venue: Venue, d: date, start: int, end: int) -> bool:
@@ -80,6 +82,42 @@ class VenueOpen(ValueRule):
 
     def why_affected(self, venue: str, change_words: str | None) -> str:
         return change_words or f"{venue} is no longer open at that time"
+
+
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        m = fx.domain(key).meeting
+        left = fx.remaining(key, rules, promote)
+        vids = left["venue"]
+        if not vids:
+            return ""
+        days = left["day"]
+        parts = []
+        for vid in vids[:6]:
+            v = fx.ds.venues[vid]
+            open_days = [w for w in range(7) if w in v.open_days]
+            when = ("every day" if len(open_days) == 7 else join(weekday_plural(w) for w in open_days)
+                    if open_days else "no day")
+            closed = [r for r in v.closed if any(d in r for d in days)]
+            text = f"{v.name} ({vid}) is open {when}, {hhmm(v.open_from)}-{hhmm(v.open_until)}"
+            if closed:
+                text += ", closed " + ", ".join(str(r.first) if r.first == r.last else f"{r.first} to {r.last}"
+                                                for r in closed)
+            usable = [d for d in days if not v.is_closed_on(d)]
+            if not usable:
+                text += " (so on none of the days left)"
+            elif v.open_until - v.open_from < m.duration_minutes:
+                text += f" (too short for {m.duration_minutes} minutes)"
+            parts.append(text)
+        more = f"; and {len(vids) - 6} more" if len(vids) > 6 else ""
+        return "Opening times: " + "; ".join(parts) + more + "."
+
+    def gist(self, fx, key, others) -> str:
+        return "the venues left are closed on the days and times left"
+
+    def no_time_fits(self, meeting) -> str:
+        """The fact when no start time fits any venue: the time grid spans the opening hours."""
+        return f"The meeting lasts {meeting.duration_minutes} minutes, longer than any venue is open."
 
 
 RULE = VenueOpen()

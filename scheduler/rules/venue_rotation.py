@@ -69,4 +69,20 @@ class VenueRotation(Rule):
         return "no other suitable venue was free, or moving would break heavier rules"
 
 
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        return fx.pair_fact(key, self, keys[1:], context) if key == keys[0] else ""
+
+    def pair_lead(self, meeting) -> str:
+        return "Consecutive meetings of a series must be at different venues"
+
+    def pair_line(self, fx, key, other, slot, free, where) -> str | None:
+        if other[0] == key[0] and abs(other[1] - key[1]) == 1 and slot is not None:
+            return f"{fx.label(other)} is at {fx.ds.venues[slot[2]].name} ({slot[2]})"
+        return None
+
+    def gist(self, fx, key, others) -> str:
+        return "consecutive meetings of the series must change venue"
+
+
 RULE = VenueRotation()

@@ -14,6 +14,7 @@ from datetime import date
 from scheduler.core.domain import Dataset, Meeting, Placement, hhmm
 from scheduler.model.context import Choice, ModelContext, Penalty
 from scheduler.rules.base import HIGH_WEIGHT, Breach, CheckContext, Rule, RuleInfo, key_of, roles
+from scheduler.rules.phrases import who
 from scheduler.world import facts
 from scheduler.world.calendar import SchoolCalendar
 
@@ -111,6 +112,30 @@ class YoungPeopleHours(Rule):
             lo, hi = window(ds, meeting, False)
             msg = f"{p.day} is not a school day and {hhmm(p.start)}-{hhmm(p.end)} is outside {hhmm(lo)}-{hhmm(hi)}"
         yield Breach(key_of(p), msg)
+
+
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        ds = fx.ds
+        m = fx.domain(key).meeting
+        young = sorted(p.participant_id for p in facts.attendees(ds, m) if p.role == "young_person")
+        (lo, hi), (day_lo, day_hi) = window(ds, m, True), window(ds, m, False)
+        dur = m.duration_minutes
+        days = fx.remaining(key, rules, promote)["day"]
+        school = sum(1 for d in days if fx.cal.is_school_day(d))
+        text = (f"{who(young, 'A young person attends', 'Young people attend')}, so on school days the meeting must "
+                f"run between {hhmm(lo)} and {hhmm(hi)} (after school or college)")
+        if lo + dur > hi:
+            text += f", too short for {dur} minutes"
+        text += f", and on other days between {hhmm(day_lo)} and {hhmm(day_hi)}"
+        if day_lo + dur > day_hi:
+            text += ", also too short"
+        return text + f"; {school} of the {len(days)} days left are school days."
+
+    def gist(self, fx, key, others) -> str:
+        m = fx.domain(key).meeting
+        (lo, hi), (day_lo, day_hi) = window(fx.ds, m, True), window(fx.ds, m, False)
+        return f"young people meet {hhmm(lo)}-{hhmm(hi)} on school days and {hhmm(day_lo)}-{hhmm(day_hi)} on other days"
 
 
 RULE = YoungPeopleHours()

@@ -16,6 +16,7 @@ from scheduler.rules.base import (
     key_of,
     roles,
 )
+from scheduler.rules.phrases import of, verb
 
 
 def suitable(venue: Venue) -> bool:
@@ -38,6 +39,26 @@ class YoungPeopleVenue(ValueRule):
         venue = ck.ds.venues.get(p.venue_id)
         if venue is not None and self.applies(ck.ds, meeting) and not suitable(venue):
             yield Breach(key_of(p), f"{venue.venue_id} is not confirmed step-free with a hoist toilet")
+
+
+    # -- sentences -----------------------------------------------------------------------------
+    def fact(self, fx, key, rules, keys, context, promote) -> str:
+        dom = fx.domain(key)
+        venues = dom.choice.venues
+        removed = dom.removed(self.name, promote)
+        if not removed:
+            return ""
+        ok = [v for v in venues if v not in removed]
+        if not ok:
+            return f"A young person attends, so the venue must be step-free with a hoist toilet; none of the {len(venues)} venues is."
+        return ("A young person attends, so the venue must be step-free with a hoist toilet; "
+                f"{of(len(ok), len(venues), 'venue')} {verb(len(ok), 'is', 'are')}"
+                + (f" ({', '.join(ok)})." if len(ok) <= 6 else "."))
+
+    def gist(self, fx, key, others) -> str:
+        dom = fx.domain(key)
+        n, ok = len(dom.choice.venues), len(dom.choice.venues) - len(dom.removed(self.name))
+        return f"{of(ok, n, 'venue')} {verb(ok, 'is', 'are')} step-free with a hoist toilet"
 
 
 RULE = YoungPeopleVenue()

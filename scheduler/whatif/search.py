@@ -11,7 +11,7 @@ from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Pla
 from scheduler.engine import constraints
 from scheduler.engine.solve import SolverSettings, solve_context, solver_settings
 from scheduler.engine.validate import Finding, check
-from scheduler.explain.explainer import annotate
+from scheduler.explain import annotate
 from scheduler.inputs.timeparse import MIN_YEAR
 from scheduler.model.context import UNPLACED_WEIGHT, ModelContext, Options, build, objective
 from scheduler.whatif.change import Change
