@@ -304,26 +304,40 @@ class ValueRule(Rule):
         strength = self.strength(ctx)
         if strength == "off" or not self.relevant(ctx, c):
             return
-        keep, soft_bad = [], []
-        removed = {"day": c.removed_days, "time": c.removed_times, "venue": c.removed_venues}[self.kind]
+        values = self.values(c)
         cache = ctx.verdicts
-        for value in self.values(c):
-            if self.per_meeting:
-                key = (self.name, c.occ.meeting_id, value)
-                if key not in cache:
-                    cache[key] = self.verdict(ctx, c, value)
-                verdict = cache[key]
-            else:
-                verdict = self.verdict(ctx, c, value)
-            if verdict == REQUIRED and strength == "hard":
-                removed.setdefault(value, []).append(self.name)
-                continue
-            if verdict is not None:
-                soft_bad.append(value)
-            keep.append(value)
-        setattr(c, {"day": "days", "time": "times", "venue": "venues"}[self.kind], keep)
+        # The occurrences of a series usually offer the same start times and venues: their
+        # filtering is done once per series (at 3,000 occurrences the per-value loop was the
+        # largest part of model building; benchmarks/RESULTS.md).
+        outcome_key = (self.name, c.occ.meeting_id, strength, self.kind, tuple(values)) \
+            if self.per_meeting and self.kind != "day" else None
+        outcome = cache.get(outcome_key) if outcome_key is not None else None
+        if outcome is None:
+            keep, soft_bad, dropped = [], [], []
+            for value in values:
+                if self.per_meeting:
+                    key = (self.name, c.occ.meeting_id, value)
+                    if key not in cache:
+                        cache[key] = self.verdict(ctx, c, value)
+                    verdict = cache[key]
+                else:
+                    verdict = self.verdict(ctx, c, value)
+                if verdict == REQUIRED and strength == "hard":
+                    dropped.append(value)
+                    continue
+                if verdict is not None:
+                    soft_bad.append(value)
+                keep.append(value)
+            outcome = (keep, soft_bad, dropped)
+            if outcome_key is not None:
+                cache[outcome_key] = outcome
+        keep, soft_bad, dropped = outcome
+        removed = {"day": c.removed_days, "time": c.removed_times, "venue": c.removed_venues}[self.kind]
+        for value in dropped:
+            removed.setdefault(value, []).append(self.name)
+        setattr(c, {"day": "days", "time": "times", "venue": "venues"}[self.kind], list(keep))
         if soft_bad:
-            c.soft_bad[self.name] = soft_bad
+            c.soft_bad[self.name] = list(soft_bad)
 
     def constrain(self, ctx: ModelContext) -> list[Penalty]:
         """Price the values the filter kept but judged (soft, or optional attendees only)."""
