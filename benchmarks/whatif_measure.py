@@ -26,7 +26,7 @@ if str(REPO) not in sys.path:
 
 def run(data: Path, start: date, end: date, time_limit: float) -> dict:
     from scheduler import api, whatif
-    from scheduler.present import write_all
+    from scheduler.outputs.folder import write_all
 
     out: dict = {"data": str(data)}
     with tempfile.TemporaryDirectory(prefix="whatif-") as tmp:
