@@ -132,13 +132,16 @@ class StopWhenProven:
     def __init__(self, solver: cp_model.CpSolver) -> None:
         self.solver = solver
         self._timer: threading.Timer | None = None
+        self._searching = False
         p = solver.parameters
         p.log_search_progress = True
         p.log_to_stdout = False
         solver.log_callback = self._on_log
 
     def _on_log(self, line: str) -> None:
-        if "next:[]" in line and self._timer is None:
+        if line.startswith("Starting") and "search" in line:
+            self._searching = True  # presolve is over: a stop never lands inside it
+        if self._searching and "next:[]" in line and self._timer is None:
             self._timer = threading.Timer(self.DELAY, self.solver.StopSearch)
             self._timer.daemon = True
             self._timer.start()
