@@ -261,5 +261,32 @@ def init(path) -> None:
         + ("sheet" if what == "workbook" else "file") + ", row and column, and nothing is written."])
 
 
+@main.command()
+@click.option("--data", "data", type=click.Path(path_type=Path), default=None,
+              help="A data folder or workbook to open first (default: the bundled example).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--runs", "runs_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder that keeps every run (default: your data folder, such as ~/.local/share/send-coproduction-scheduler/runs).")
+@click.option("--no-browser", is_flag=True, help="Do not open the web browser.")
+def serve(data, port, runs_dir, no_browser) -> None:
+    """Open the scheduler as a web page on this computer (nothing leaves it)."""
+    # The web server's modules load only for this command, so the others start as fast as before.
+    from scheduler.web.runs import default_runs_dir
+    from scheduler.web.server import serve as run_server
+
+    if data is not None and not data.exists():
+        raise DataError([Problem("command line", None, "--data",
+                                 f"{data} does not exist; give the folder of CSV files or the workbook")])
+    try:
+        run_server(data, runs_dir or default_runs_dir(), port, not no_browser, say=click.echo)
+    except OSError as exc:
+        err_console.print(f"[bold red]The page could not start:[/] {exc.strerror or exc}. "
+                          "If the port is in use, choose another with --port, or leave --port out.", markup=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -18,6 +18,9 @@ class Listener(Protocol):
 
     def best(self, placed: int | None, total: int | None, score: float | None) -> None: ...
 
+    # Optional: a listener with `stop_requested() -> bool` can end the search early (the web
+    # page's stop button); the best plan found so far is kept, as at the time limit.
+
 
 _lock = threading.Lock()
 _listener: Listener | None = None
@@ -47,3 +50,30 @@ def phase(text: str) -> None:
 def best(placed: int | None = None, total: int | None = None, score: float | None = None) -> None:
     if _listener is not None:
         _listener.best(placed, total, score)
+
+
+def stop_requested() -> bool:
+    """True when the listener asks the search to stop now and keep the best plan so far."""
+    listener = _listener
+    asks = getattr(listener, "stop_requested", None)
+    return bool(asks and asks())
+
+
+def stop_when_asked(stop_search, ready=lambda: True) -> threading.Event:
+    """Call `stop_search` once the listener asks and `ready()` says a stop may land; set the
+    returned event when the solve ends.
+
+    No solution callback is involved, and the stop waits for `ready` (the search past presolve):
+    OR-Tools 9.15 can abort when a stop lands inside presolve (see engine.solve.StopWhenProven).
+    """
+    done = threading.Event()
+
+    def wait() -> None:
+        while not done.wait(0.1):
+            if stop_requested() and ready():
+                stop_search()
+                return
+
+    if active():
+        threading.Thread(target=wait, name="stop-when-asked", daemon=True).start()
+    return done

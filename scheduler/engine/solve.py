@@ -99,10 +99,13 @@ def run_solver(ctx: ModelContext, ss: SolverSettings, subsolvers: tuple[str, ...
                 live.best(score=float(found.group(1)))
 
         solver.log_callback = watch
+    # A watcher's stop button (the web page): asked for only once presolve is over, as above.
+    asked = live.stop_when_asked(solver.StopSearch, ready=lambda: stopper.searching)
     try:
         status = solve_within(solver, ctx.model)
     finally:
         stopper.cancel()
+        asked.set()
     return solver, status, time.perf_counter() - started
 
 
@@ -145,6 +148,11 @@ class StopWhenProven:
             self._timer = threading.Timer(self.DELAY, self.solver.StopSearch)
             self._timer.daemon = True
             self._timer.start()
+
+    @property
+    def searching(self) -> bool:
+        """Presolve is over: a stop may land now."""
+        return self._searching
 
     def cancel(self) -> None:
         """After the solve: a stop still pending must not reach a later solve."""
@@ -232,6 +240,8 @@ def _search_large(ctx: ModelContext, ss: SolverSettings, start_values: list[int]
 
     def stop(value: int) -> bool:
         live.best(score=value)
+        if live.stop_requested():
+            return True  # a watcher's stop button: keep the plan so far (run_solver stops the bound)
         if bound_now and value <= bound_now[-1] + 0.5:
             return True  # proven optimal: the plan meets the bound
         # once the whole model is solved (proven, or out of time) nothing is left to find, unless

@@ -51,6 +51,26 @@ def render_report(ds: Dataset, plan: Plan, changes: list[dict] | None = None, *,
     )
 
 
+def render_sections(ds: Dataset, plan: Plan, changes: list[dict] | None = None, *,
+                    what_if_summary: str | None = None) -> list[tuple[str, str, Markup]]:
+    """The report's sections as (id, heading, HTML), in the report's order, for another page to
+    show the same view of a plan (the results page of `schedule serve`)."""
+    f = view.report_facts(ds, plan)
+    views = view.all_views(f, changes, what_if_summary)
+    counter = iter(range(1, 1_000_000))
+    context = {"page": views["page"], "views": views, "t": Glossed(),
+               "next_table_id": lambda: f"table-{next(counter)}"}
+    env = _environment()
+    # The words section lists the acronyms the others explained, so it comes last.
+    sections = [*views["page"]["sections"], ("words", "Words used in this report")]
+    return [(sid, title, Markup(env.get_template(f"{sid}.html.j2").render(context))) for sid, title in sections]
+
+
+def css() -> str:
+    """report.css, which the report inlines and `schedule serve` shares."""
+    return _css()
+
+
 class Glossed:
     """Escapes organiser text and explains each acronym of the glossary where it first appears.
 
