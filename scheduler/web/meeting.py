@@ -51,7 +51,7 @@ def _context(request: Request):
 
 
 def explainer(state, run: RunInfo, loaded):
-    from scheduler.explain.explainer import Explainer
+    from scheduler.explain.answers import Explainer
 
     with _explain_lock:
         ex = state.explainers.get(run.run_id)
@@ -63,7 +63,7 @@ def explainer(state, run: RunInfo, loaded):
 
 
 def explanation(state, run: RunInfo, loaded, p: Placement) -> dict:
-    from scheduler.explain.explainer import explain_occurrence
+    from scheduler.explain.render import explain_occurrence
 
     ex = explainer(state, run, loaded)
     with _explain_lock:  # an explainer caches as it goes; one question at a time
