@@ -358,12 +358,14 @@ def test_numbers_agree_with_proposals_csv(built, page):
     assert by_level["Not set"] == sum(1 for r in scheduled if r["participation_level"] == "")
 
     # Venue rotation lists each series' venues in date order.
-    [rotation] = doc.table("Venues used by each meeting series")
+    [rotation] = doc.table("Where each meeting series meets")
     youth = [r for r in scheduled if r["meeting_id"] == "Y"]
     row = next(x for x in rotation["rows"] if x[0].startswith("Youth forum"))
-    expected = " ".join(f"{short_date(date.fromisoformat(r['date']))}: {r['venue_name']}"
-                        for r in sorted(youth, key=lambda r: r["date"]))
-    assert row[2] == expected
+    expected = [f"{short_date(date.fromisoformat(r['date']))}: {r['venue_name']} (near "
+                for r in sorted(youth, key=lambda r: r["date"])]
+    assert row[2].count("(near ") == len(expected)
+    positions = [row[2].index(e) for e in expected]
+    assert positions == sorted(positions)  # each meeting with its venue, in date order
 
 
 def test_private_details_stay_out(built, page):
@@ -426,7 +428,9 @@ def test_structure_is_accessible(page):
                 assert scope in ("col", "row"), t["caption"]
             assert not (section == "thead" and tag == "td")
     svgs = [a for t, a in doc.tags if t == "svg" and a.get("aria-hidden") != "true"]
-    assert len(svgs) == 2  # the map and the fairness chart
+    # the map, the fairness chart and a small map for each recurring series placed at least twice
+    assert len(svgs) == 2 + len(re.findall(r'<svg id="series-map-', page))
+    assert 'id="series-map-1"' in page
     for a in svgs:
         assert a["role"] == "img"
         for ref in a["aria-labelledby"].split():

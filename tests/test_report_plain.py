@@ -89,3 +89,34 @@ def test_map_of_another_area_names_its_own_towns(tmp_path):
     towns = _town_names(render_report(result.dataset, result.plan))
     assert "Manchester" in towns and "Stockport" in towns, towns
     assert "Horsham" not in towns
+
+
+def _rotation(tmp_path, venues):
+    youth = [{"meeting_id": "Y", "title": "Youth forum", "attendees": "group:youth", "duration_minutes": "90",
+              "recurrence": "monthly", "window_start": "2027-01-01", "window_end": "2027-03-31"}]
+    data = make_data(tmp_path / "data", venues=venues, meetings=youth)
+    result = api.propose(data, start=date(2027, 1, 1), end=date(2027, 3, 31), time_limit=10)
+    assert len(result.plan.scheduled) == 3
+    page_text = render_report(result.dataset, result.plan)
+    [table] = Page(page_text).table("Where each meeting series meets")
+    return _visible(page_text), table["rows"][0], page_text
+
+
+def test_rotation_claims_are_true_of_the_plan(tmp_path):
+    # Two buildings 300 m apart are one place: the series cannot move, and the report says so.
+    one_site = [BASE_VENUES[0], {**BASE_VENUES[1], "venue_id": "V2", "name": "Horsham Annexe",
+                                 "latitude": "51.0735", "longitude": "-0.3243"}]
+    text, row, _ = _rotation(tmp_path / "a", one_site)
+    assert "In this plan, 0 of the 1 recurring series meet in a different place from one meeting to the next" in text
+    assert row[3] == "1" and row[4] == "Yes 2 times"
+    assert "move around the county" in text and "meetings move around the county" not in text
+    # Two towns 12 km apart: the series alternates, and the report says that instead.
+    text, row, page_text = _rotation(tmp_path / "b", BASE_VENUES)
+    assert "In this plan, 1 of the 1 recurring series meet in a different place from one meeting to the next" in text
+    assert row[3] == "2" and row[4] == "No"
+    assert "(near Horsham)" in row[2] and "(near Crawley)" in row[2]
+    # The series' own map: its venues labelled with the meetings held there, and its towns.
+    [svg] = re.findall(r'<svg id="series-map-1".*?</svg>', page_text, flags=re.S)
+    labels = re.findall(r'font-weight="700"[^>]*>([^<]+)</text>', svg)
+    assert sorted(labels) in (["1, 3", "2"], ["1", "2, 3"])
+    assert {"Horsham", "Crawley"} & set(_town_names(svg))

@@ -110,6 +110,11 @@ def _bar_svg(f: dict) -> Markup:
                             svg_id="fairness-chart"))
 
 
+def _series_svg(x: dict, n: int) -> Markup:
+    return Markup(county_map(x["markers"], [], x["svg_title"], x["desc"], svg_id=f"series-map-{n}", width=460,
+                             towns=x["towns"], max_towns=8))
+
+
 _ENV: Environment | None = None
 
 
@@ -121,7 +126,7 @@ def _environment() -> Environment:
                           extensions=["jinja2.ext.do"])
         env.filters.update(long_date=long_date, short_date=short_date, hhmm=hhmm, plural=plural,
                            month_year=month_year)
-        env.globals.update(map_svg=_map_svg, bar_svg=_bar_svg)
+        env.globals.update(map_svg=_map_svg, bar_svg=_bar_svg, series_svg=_series_svg)
         _ENV = env
     return _ENV
 

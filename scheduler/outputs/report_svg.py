@@ -183,7 +183,8 @@ TOWN = "#505a5f"
 
 
 def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: str,
-               svg_id: str = "map", width: int = WIDTH, towns: list[MapTown] | None = None) -> str:
+               svg_id: str = "map", width: int = WIDTH, towns: list[MapTown] | None = None,
+               max_towns: int = MAX_TOWNS) -> str:
     """The map; `towns` (largest first) are named where their names fit, after venues and areas."""
     points = [(v.lat, v.lon) for v in venues] + [(a.lat, a.lon) for a in areas]
     proj = Projection(points, width=width)
@@ -238,7 +239,7 @@ def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: s
         out.append(f'<text x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}" font-size="12" '
                    f'font-style="italic" {text_style}>{escape(a.label)}</text>')
     labels.boxes += [(0, h - 34, 16 + w / 4 + 60, h), (w - 40, 0, w, 52)]  # the scale bar and north arrow
-    drawn = _towns(proj, labels, towns or [], w, h)
+    drawn = _towns(proj, labels, towns or [], w, h, max_towns)
     dots = [f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{TOWN}"/>' for x, y, _, _ in drawn]
     names = [f'<text x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}" font-size="12" fill="{TOWN}" '
              f'stroke="#ffffff" stroke-width="3" paint-order="stroke" stroke-linejoin="round" '
@@ -263,11 +264,11 @@ def county_map(venues: list[MapVenue], areas: list[MapArea], title: str, desc: s
     return "".join(out)
 
 
-def _towns(proj: Projection, labels: _Labels, towns: list[MapTown], w: int, h: int):
+def _towns(proj: Projection, labels: _Labels, towns: list[MapTown], w: int, h: int, max_towns: int = MAX_TOWNS):
     """The towns inside the picture whose names fit, largest first, at most MAX_TOWNS."""
     drawn = []
     for t in towns:
-        if len(drawn) >= MAX_TOWNS:
+        if len(drawn) >= max_towns:
             break
         x, y = proj.xy(t.lat, t.lon)
         if not (8 <= x <= w - 8 and 8 <= y <= h - 30):

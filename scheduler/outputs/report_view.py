@@ -37,10 +37,14 @@ from scheduler.outputs.report_words import (
     GRID_KM,
     LEVEL_MEANINGS,
     MIN_PEOPLE_PER_CELL,
+    MIN_PLACES,
+    NEAR_KM,
+    PLACE_KM,
     RECURRENCE_LABELS,
     ROLE_LABELS,
     SHORT_FEATURES,
     SOLVER_QUALITY,
+    SPREAD_FROM,
     for_partners,
     iso_or_text,
     money,
@@ -49,7 +53,8 @@ from scheduler.outputs.report_words import (
     rules_named,
 )
 from scheduler.rules import BY_NAME, RULE
-from scheduler.world.towns import LICENCE, SOURCE, towns_near
+from scheduler.world.places import Places
+from scheduler.world.towns import LICENCE, SOURCE, nearest_town, towns_near
 
 # --- the facts every section shares ---------------------------------------------------------------
 
@@ -475,25 +480,77 @@ def expenses_view(f: ReportFacts) -> dict:
 
 
 def rotation_view(f: ReportFacts) -> dict:
-    """The venues each series uses, in date order, and how often one repeats straight after itself."""
+    """Where each series meets, in date order: its places, and what the plan does about rotation.
+
+    Two venues under `near_km` apart are one place (venue_rotation), and a series uses as many
+    places as its largest set of venues pairwise `place_km` or more apart (county_spread); the
+    sentences about the plan are counted here from the plan itself, so they are true of it.
+    """
     ds = f.ds
+    near_km, place_km, min_places = place_settings(ds)
+    places = Places(ds)
     series = []
     for mid in ds.meetings:
-        if not any(p.occurrence.meeting_id == mid for p in f.rows):
+        planned = [p for p in f.rows if p.occurrence.meeting_id == mid]
+        if not planned:
             continue
         m = ds.meetings[mid]
         placed = [p for p in f.scheduled if p.occurrence.meeting_id == mid]
+        used = [p.venue_id for p in placed]
         series.append({
             "meeting_id": mid,
             "title": m.title,
             "how_often": RECURRENCE_LABELS.get(m.recurrence, m.recurrence),
             "once": m.recurrence == "once",
-            "placed": [{"date": p.day, "venue": f.venue_name(p.venue_id)} for p in placed],
-            "missing": sum(1 for p in f.unscheduled if p.occurrence.meeting_id == mid),
-            "distinct": len({p.venue_id for p in placed}),
-            "repeats": sum(1 for a, b in zip(placed, placed[1:], strict=False) if a.venue_id == b.venue_id),
+            "placed": [{"date": p.day, "number": p.occurrence.number, "venue_id": p.venue_id,
+                        "venue": f.venue_name(p.venue_id), "town": venue_town(ds.venues[p.venue_id])}
+                       for p in placed],
+            "missing": len(planned) - len(placed),
+            "distinct": len(set(used)),
+            "places": len(places.most_places(used, place_km, cap=len(set(used)))),
+            "same_place": sum(1 for a, b in zip(used, used[1:], strict=False) if places.near(a, b, near_km)),
+            "spread_applies": len(planned) >= SPREAD_FROM,
         })
-    return {"series": series}
+    recurring = [x for x in series if not x["once"] and len(x["placed"]) >= 2]
+    spread = [x for x in series if x["spread_applies"] and len(x["placed"]) >= SPREAD_FROM]
+    return {
+        "series": series,
+        "maps": [series_map(f, x) for x in recurring],
+        "near_km": f"{near_km:g}",
+        "place_km": f"{place_km:g}",
+        "min_places": min_places,
+        "recurring": len(recurring),
+        "moving": sum(1 for x in recurring if x["same_place"] == 0),
+        "spread": len(spread),
+        "spread_ok": sum(1 for x in spread if x["places"] >= min_places),
+    }
+
+
+def place_settings(ds: Dataset) -> tuple[float, float, int]:
+    """near_km (venue_rotation), place_km and min_places (county_spread): the settings when the
+    data has them, else PRODUCT.md's defaults (3 km, 5 km, 3 places)."""
+    s = ds.settings
+    return (getattr(s, "near_km", NEAR_KM), getattr(s, "place_km", PLACE_KM), getattr(s, "min_places", MIN_PLACES))
+
+
+def venue_town(v: Venue) -> str:
+    return nearest_town(v.latitude, v.longitude)
+
+
+def series_map(f: ReportFacts, x: dict) -> dict:
+    """A small map of one series: its venues, labelled with the meetings held there (in date order)."""
+    at: dict[str, list[int]] = {}
+    for p in x["placed"]:
+        at.setdefault(p["venue_id"], []).append(p["number"])
+    markers = [MapVenue(f.ds.venues[vid].latitude, f.ds.venues[vid].longitude, ", ".join(map(str, numbers)),
+                        len(numbers)) for vid, numbers in at.items()]
+    steps = "; ".join(f"meeting {p['number']} at {p['venue']}" + (f" (near {p['town']})" if p["town"] else "")
+                      for p in x["placed"])
+    return {"meeting_id": x["meeting_id"], "title": x["title"], "markers": markers,
+            "towns": [MapTown(t.lat, t.lon, t.name) for t in towns_near([(mk.lat, mk.lon) for mk in markers])],
+            "svg_title": f"Where {x['title']} meets",
+            "desc": f"A map of the venues of {x['title']}, each labelled with the numbers of the meetings "
+                    f"held there, and the towns around them: {steps}."}
 
 
 def relaxed_view(f: ReportFacts) -> dict:

@@ -16,6 +16,9 @@ from scheduler.core.wording import MONTH_NAMES
 from scheduler.rules import BY_NAME
 
 GRID_KM = 10.0  # people with a map position but no postcode district are counted in cells this big
+SPREAD_FROM = 4  # county_spread applies to a series with this many occurrences in the plan
+# The defaults of venue_rotation's near_km and county_spread's place_km and min_places (PRODUCT.md).
+NEAR_KM, PLACE_KM, MIN_PLACES = 3.0, 5.0, 3
 MIN_PEOPLE_PER_CELL = 3  # a cell with fewer people is not drawn or listed
 
 ROLE_LABELS = {"parent_carer": "parent carer", "young_person": "young person", "professional": "professional"}

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 SOURCE = "GeoNames (geonames.org)"
 LICENCE = "Creative Commons Attribution 4.0"
+KM_PER_DEGREE = 111.32
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,17 @@ def uk_towns() -> tuple[Town, ...]:
     text = files("scheduler").joinpath("data/uk_towns.csv").read_text(encoding="utf-8")
     return tuple(Town(r["name"], float(r["latitude"]), float(r["longitude"]), int(r["population"]))
                  for r in csv.DictReader(io.StringIO(text)))
+
+
+def nearest_town(lat: float, lon: float, within_km: float = 8.0) -> str:
+    """The name of the nearest town within `within_km` (by a flat-earth distance), or ""."""
+    k = math.cos(math.radians(lat))
+    best, best_km = "", within_km
+    for t in uk_towns():
+        km = math.hypot(t.lat - lat, (t.lon - lon) * k) * KM_PER_DEGREE
+        if km < best_km:
+            best, best_km = t.name, km
+    return best
 
 
 def towns_near(points: list[tuple[float, float]], margin_deg: float = 0.3) -> list[Town]:
