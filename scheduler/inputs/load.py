@@ -59,7 +59,6 @@ MEETINGS = "meetings.csv"
 TERM_DATES = "term_dates.csv"
 TRAVEL_TIMES = "travel_times.csv"
 DISTRICTS = "postcode_districts.csv"
-REQUIRED_FILES = (VENUES, PARTICIPANTS, MEETINGS, TERM_DATES)
 
 MAX_FIELD_CHARS = 5_000
 MAX_FILE_BYTES = 100 * 1024 * 1024  # far above 50,000 participants (about 6 MB)

@@ -35,10 +35,6 @@ from scheduler.whatif.compare import WhatIfResult
 ORGANISER_UPDATES = "organiser-updates.ics"
 
 
-def papers_filename(meeting_id: str, number: int) -> str:
-    return f"{meeting_id}-{number}-papers.ics"
-
-
 # ---------------------------------------------------------------------------------------------
 # Where the outputs go: never into the baseline
 # ---------------------------------------------------------------------------------------------
