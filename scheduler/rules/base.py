@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from scheduler.core.domain import Dataset, DateRange, Meeting, Placement, Settings
+from scheduler.core.domain import Dataset, DateRange, Kind, Meeting, Placement, Settings, Strength
 from scheduler.model.context import Choice, ModelContext, Penalty
 from scheduler.model.weights import HIGH_WEIGHT
 from scheduler.world import facts
@@ -45,13 +45,16 @@ Slot = tuple[date, int, str]
 @dataclass(frozen=True)
 class RuleInfo:
     name: str
-    strength: str  # default: "hard", "soft" or "objective"
+    strength: Strength  # the default
     weight: int
     summary: str  # plain English, used in explanations and the report
     may_be_soft: bool = True
     time_rule: bool = False  # made hard by --strict
     # hard for required attendees, a penalty only where optional attendees alone are let down
     split_by_attendance: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "strength", Strength(self.strength))  # "soft" -> Strength.SOFT
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ class Rule:
         if self.name in ctx.options.rule_strength:
             return ctx.options.rule_strength[self.name]
         if ctx.options.strict and self.info.time_rule:
-            return "hard"
+            return Strength.HARD
         setting = ctx.ds.settings.rules.get(self.name)
         return setting.strength if setting else self.info.strength
 
@@ -161,7 +164,7 @@ class Rule:
         if strict and self.info.time_rule:
             return True
         setting = settings.rules.get(self.name)
-        return (setting.strength if setting else self.info.strength) == "hard"
+        return (setting.strength if setting else self.info.strength) == Strength.HARD
 
     def weight(self, settings: Settings) -> int:
         setting = settings.rules.get(self.name)
@@ -281,7 +284,12 @@ class ValueRule(Rule):
     the values it judges are priced.
     """
 
-    kind: str  # "day", "time" or "venue"
+    kind: Kind  # "day", "time" or "venue" in a rule's home; made a Kind below
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            cls.kind = Kind(cls.kind)  # a misspelt kind fails at import, not in a run
     # The verdict depends only on the meeting and the value, so a series shares it.
     per_meeting: bool = True
     # Its verdict alone decides (explanations may reason on removed values without solving).
@@ -295,14 +303,14 @@ class ValueRule(Rule):
         return self.applies(ctx.ds, c.meeting)
 
     def values(self, c: Choice) -> list:
-        return {"day": c.days, "time": c.times, "venue": c.venues}[self.kind]
+        return {Kind.DAY: c.days, Kind.TIME: c.times, Kind.VENUE: c.venues}[self.kind]
 
     def variables(self, c: Choice) -> list:
-        return {"day": c.x_day, "time": c.x_time, "venue": c.y}[self.kind]
+        return {Kind.DAY: c.x_day, Kind.TIME: c.x_time, Kind.VENUE: c.y}[self.kind]
 
     def filter(self, ctx: ModelContext, c: Choice) -> None:
         strength = self.strength(ctx)
-        if strength == "off" or not self.relevant(ctx, c):
+        if strength == Strength.OFF or not self.relevant(ctx, c):
             return
         values = self.values(c)
         cache = ctx.verdicts
@@ -310,7 +318,7 @@ class ValueRule(Rule):
         # filtering is done once per series (at 3,000 occurrences the per-value loop was the
         # largest part of model building; benchmarks/RESULTS.md).
         outcome_key = (self.name, c.occ.meeting_id, strength, self.kind, tuple(values)) \
-            if self.per_meeting and self.kind != "day" else None
+            if self.per_meeting and self.kind != Kind.DAY else None
         outcome = cache.get(outcome_key) if outcome_key is not None else None
         if outcome is None:
             keep, soft_bad, dropped = [], [], []
@@ -322,7 +330,7 @@ class ValueRule(Rule):
                     verdict = cache[key]
                 else:
                     verdict = self.verdict(ctx, c, value)
-                if verdict == REQUIRED and strength == "hard":
+                if verdict == REQUIRED and strength == Strength.HARD:
                     dropped.append(value)
                     continue
                 if verdict is not None:
@@ -332,10 +340,10 @@ class ValueRule(Rule):
             if outcome_key is not None:
                 cache[outcome_key] = outcome
         keep, soft_bad, dropped = outcome
-        removed = {"day": c.removed_days, "time": c.removed_times, "venue": c.removed_venues}[self.kind]
+        removed = {Kind.DAY: c.removed_days, Kind.TIME: c.removed_times, Kind.VENUE: c.removed_venues}[self.kind]
         for value in dropped:
             removed.setdefault(value, []).append(self.name)
-        setattr(c, {"day": "days", "time": "times", "venue": "venues"}[self.kind], list(keep))
+        setattr(c, {Kind.DAY: "days", Kind.TIME: "times", Kind.VENUE: "venues"}[self.kind], list(keep))
         if soft_bad:
             c.soft_bad[self.name] = list(soft_bad)
 
@@ -369,7 +377,7 @@ class ValueRule(Rule):
             return super().relaxed_reason(ctx, c)
         values = self.values(c)
         bad = set(c.soft_bad.get(self.name, ()))
-        word = {"day": "day", "time": "start time", "venue": "venue"}[self.kind]
+        word = {Kind.DAY: "day", Kind.TIME: "start time", Kind.VENUE: "venue"}[self.kind]
         if values and all(v in bad for v in values):
             return f"no {word} left by the hard rules keeps {self.name}"
         return f"the {word}s that keep {self.name} are taken by other meetings or break heavier rules"
