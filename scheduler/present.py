@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 import textwrap
+import threading
+import tomllib
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from scheduler.api import default_data_dir
 from scheduler.core.domain import Dataset, Plan, hhmm, sort_key
 from scheduler.core.errors import row_ranges
+from scheduler.engine import progress
 from scheduler.engine.fixed import fixed_summary
 from scheduler.engine.validate import relaxed_rules
 from scheduler.explain.expenses import expenses_line
@@ -241,10 +246,6 @@ def organiser_warning(ds: Dataset) -> str | None:
 
 
 def _example_organiser() -> tuple[str, str]:
-    import tomllib
-
-    from scheduler.api import default_data_dir
-
     try:
         doc = tomllib.loads((default_data_dir() / "settings.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
@@ -274,10 +275,6 @@ class TerminalProgress:
         self.timer = None
 
     def __enter__(self):
-        import threading
-
-        from scheduler.engine import progress
-
         if not self.console.is_terminal:
             self._listen = progress.listening(None)
         else:
@@ -297,8 +294,6 @@ class TerminalProgress:
         return False
 
     def _start(self) -> None:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
         self.live = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                              console=self.console, transient=True)
         self.task = self.live.add_task(self._description())

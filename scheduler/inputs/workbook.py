@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+
+from python_calamine import CalamineWorkbook
 
 from scheduler.core.errors import Problems
 
@@ -111,8 +114,6 @@ class Workbook:
         if size > MAX_BOOK_BYTES:
             problems.add(path.name, None, None, f"is {size / 1e6:,.0f} MB; the largest workbook the scheduler reads is {MAX_BOOK_BYTES // (1024 * 1024)} MB. Is this the right file?")
             return
-        from python_calamine import CalamineWorkbook
-
         try:
             self.book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the same mistake to the user
@@ -230,8 +231,6 @@ class LocatedSettings:
 def settings_rows(toml_text: str) -> list[tuple[str, str, Any, str]]:
     """settings.toml as settings-sheet rows (table, key, value, about), each with the comments
     written above it (and above its table), so a workbook keeps the file's explanations."""
-    import tomllib
-
     rows: list[tuple[str, str, Any, str]] = []
     table, table_note, comments = "", "", []
     for raw in toml_text.splitlines():

@@ -10,11 +10,19 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from scheduler.core.errors import DataError, Problem
 from scheduler.inputs.columns import TABLES, Column
 from scheduler.inputs.workbook import settings_rows
+from scheduler.outputs.export_xlsx import workbook_bytes
 
 SETTINGS_ABOUT = ("Settings: one row per setting, as table, key and value. A blank sheet (or a row "
                   "left out) means the built-in default. The about column explains each one.")
@@ -124,16 +132,6 @@ def readme_text() -> str:
 
 
 def starter_workbook_bytes(settings: str) -> bytes:
-    from datetime import UTC, datetime
-
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from scheduler.outputs.export_xlsx import workbook_bytes
-
     book = Workbook()
     guide = book.active
     guide.title = "read me"
