@@ -59,6 +59,24 @@ def _clock(value) -> int:
     return minutes
 
 
+def _yearly_window(value) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A window of each year, "MM-DD..MM-DD" (it may run over the new year: "12-24..01-01")."""
+    parts = value.split("..") if isinstance(value, str) else []
+    out = []
+    for part in parts:
+        bits = part.strip().split("-")
+        if len(bits) != 2 or not all(b.isdigit() and len(b) == 2 for b in bits):
+            break
+        month, day = int(bits[0]), int(bits[1])
+        if not 1 <= month <= 12 or not 1 <= day <= (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]:
+            break
+        out.append((month, day))
+    if len(parts) != 2 or len(out) != 2:
+        raise ValueError(f'expected a window of each year as "MM-DD..MM-DD" in quotes, such as "12-24..01-01", '
+                         f"got {value!r}")
+    return out[0], out[1]
+
+
 def _one_line(value) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text in quotes, got {value!r}")
@@ -82,6 +100,8 @@ def _domain(value: str) -> str:
     return value
 
 
+# A window of each year, written "MM-DD..MM-DD", kept as ((month, day), (month, day)).
+YearlyWindow = Annotated[tuple[tuple[int, int], tuple[int, int]], BeforeValidator(_yearly_window)]
 # A time of day written "HH:MM", kept as minutes after midnight.
 Clock = Annotated[int, BeforeValidator(_clock)]
 # One line of text, without control characters.
@@ -114,6 +134,8 @@ class WindowsTable:
     young_non_school_start: Clock = 10 * 60
     young_non_school_end: Clock = 16 * 60
     default_education_ends: Clock = 15 * 60 + 30
+    # closure_days: the Christmas closure, when offices and most venues are shut
+    closure: YearlyWindow = ((12, 24), (1, 1))
 
 
 @with_config(_TABLE)
@@ -184,7 +206,30 @@ class RuleTable:
 # A rule with keys of its own beside strength and weight ([rules.venue_rotation] near_km): a
 # table class with just those keys, like the ones above, listed here by rule name and among the
 # bases of Settings (so the key reads as settings.near_km). The reader checks both parts.
-RULE_TABLES: dict[str, type] = {}
+@with_config(_TABLE)
+@dataclass
+class VenueRotationKeys:
+    near_km: number(0.1, 100) = 3.0  # venues closer than this are one place
+
+
+@with_config(_TABLE)
+@dataclass
+class CountySpreadKeys:
+    place_km: number(0.1, 200) = 5.0  # venues this far apart or more are different places
+    min_places: whole(1, 20) = 3
+
+
+@with_config(_TABLE)
+@dataclass
+class NoticeKeys:
+    notice_days: whole(0, 365) = 14
+
+
+RULE_TABLES: dict[str, type] = {
+    "venue_rotation": VenueRotationKeys,
+    "county_spread": CountySpreadKeys,
+    "notice": NoticeKeys,
+}
 
 
 class RuleDefaults(Protocol):
@@ -243,7 +288,8 @@ TABLES: dict[str, type] = {
 
 
 @dataclass
-class Settings(ExpensesTable, CalendarTable, SolverTable, TravelTable, WindowsTable, OrganiserTable):
+class Settings(NoticeKeys, CountySpreadKeys, VenueRotationKeys, ExpensesTable, CalendarTable, SolverTable,
+               TravelTable, WindowsTable, OrganiserTable):
     """Every setting, flat: `settings.parent_start`, `settings.seed`, `settings.rules[name]`."""
 
     rules: dict[str, RuleSetting] = field(default_factory=dict)

@@ -12,6 +12,11 @@ from scheduler.model.context import ModelContext
 from scheduler.rules import (
     attendee_clash,
     attendee_unavailable,
+    closure_days,
+    county_spread,
+    even_rhythm,
+    notice,
+    one_meeting_a_day,
     papers_ahead,
     parent_core_hours,
     parent_term_time,
@@ -42,8 +47,13 @@ RULES: tuple[Rule, ...] = (
     travel_limit.RULE,
     travel_time.RULE,
     venue_rotation.RULE,
+    county_spread.RULE,
     papers_ahead.RULE,
     series_spacing.RULE,
+    even_rhythm.RULE,
+    closure_days.RULE,
+    one_meeting_a_day.RULE,
+    notice.RULE,
 )
 
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)

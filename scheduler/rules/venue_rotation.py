@@ -1,25 +1,37 @@
-"""venue_rotation: consecutive scheduled occurrences of a series (in date order) are at
-different venues."""
+"""venue_rotation: consecutive meetings of a series are at different places.
+
+"Venues vary across the county": a series should not meet twice running at one place. Two venues
+under `near_km` apart (default 3 km: two buildings on one site, or in one town centre) are the
+same place, so moving between them is not a move. Consecutive means consecutive *scheduled*
+occurrences in date order (a pair also counts when every occurrence between is unplaced).
+
+The model: for each venue v of the earlier occurrence, one row
+`y_a[v] + sum(y_b[w] for w near v) - sum(placed between) <= 1 + relaxed`, exact because each
+occurrence chooses one venue; one `relaxed` literal per pair.
+"""
 
 from __future__ import annotations
 
-from scheduler.core.domain import Placement
-from scheduler.model.context import Choice, ModelContext, Penalty
+from itertools import pairwise
+
+from scheduler.model.series import consecutive
 from scheduler.rules.base import (
     Breach,
-    CheckContext,
     Rule,
     RuleInfo,
-    Slot,
     key_of,
     scheduled_series,
     series_choices,
 )
+from scheduler.rules.county_spread import places_of
+
+ORGANISER_WEIGHT = 2_000
 
 
 class VenueRotation(Rule):
-    info = RuleInfo("venue_rotation", "soft", 10_000,
-                    "a series moves between venues rather than always meeting in one place")
+    info = RuleInfo("venue_rotation", "soft", ORGANISER_WEIGHT,
+                    "a series moves to a different place each time (venues 3 km or more apart) rather "
+                    "than meeting twice running in one place")
     model_order = 140
     between = True
     within_series = True
@@ -27,46 +39,60 @@ class VenueRotation(Rule):
     def applies(self, ds, meeting) -> bool:
         return meeting.recurrence != "once"
 
-    def constrain(self, ctx: ModelContext) -> list[Penalty]:
+    def constrain(self, ctx):
         strength = self.strength(ctx)
-        out: list[Penalty] = []
         if strength == "off":
-            return out
+            return []
         m = ctx.model
+        near_km = ctx.ds.settings.near_km
+        places = places_of(ctx.ds)
+        out = []
         for group in series_choices(ctx).values():
-            # Consecutive *scheduled* occurrences: a pair also counts when every occurrence between
-            # them is left unplaced (looking up to three places back; more is vanishingly rare).
-            for i, b in enumerate(group):
-                for back in (1, 2, 3):
-                    if i - back < 0:
-                        break
-                    a, between = group[i - back], group[i - back + 1:i]
-                    shared = sorted(set(a.venues) & set(b.venues))
-                    if not shared:
+            for a, b, between in consecutive(group):
+                near = {v: [w for w in b.venues if places.near(v, w, near_km)] for v in a.venues}
+                if not any(near.values()):
+                    continue
+                if strength == "hard" and a.fixed and b.fixed:
+                    continue  # both kept as given: the validator reports them
+                label = f"{a.name}-{b.name}.{self.name}"
+                relaxed = m.NewBoolVar(f"relaxed.{label}") if strength == "soft" else None
+                for v, ws in near.items():
+                    if not ws:
                         continue
-                    # an occurrence with no possible slot is never placed, so it adds no condition
-                    skipped = [x.placed for x in between if x.days and x.times and x.venues]
-                    label = f"{a.name}-{b.name}"
-                    # one penalty per pair: the two can share at most one venue
-                    relaxed = m.NewBoolVar(f"relaxed.{self.name}.{label}") if strength == "soft" else None
-                    for vid in shared:
-                        row = a.venue_var(vid) + b.venue_var(vid) - sum(skipped)
-                        m.Add(row <= 1 + relaxed if relaxed is not None else row <= 1)
-                    if relaxed is not None:
-                        out.append(self.penalty(ctx, b, relaxed, f"{label}.{self.name}"))
+                    row = a.venue_var(v) + sum(b.venue_var(w) for w in ws) - sum(between)
+                    m.Add(row <= 1 + relaxed if relaxed is not None else row <= 1)
+                if relaxed is not None:
+                    out.append(self.penalty(ctx, b, relaxed, label))
         return out
 
-    def hint_cost(self, ctx: ModelContext, c: Choice, neighbours: list[Slot], vid: str) -> int:
-        return ctx.weight(self.name) * sum(1 for _, _, pv in neighbours if pv == vid)
+    def hint_cost(self, ctx, c, neighbours, vid) -> int:
+        near_km = ctx.ds.settings.near_km
+        places = places_of(ctx.ds)
+        return ctx.weight(self.name) * sum(1 for _, _, pv in neighbours if places.near(pv, vid, near_km))
 
-    def check_plan(self, ck: CheckContext, rows: list[Placement]):
+    def check_plan(self, ck, rows):
+        near_km = ck.ds.settings.near_km
+        places = places_of(ck.ds)
         for group in scheduled_series(rows).values():
-            for a, b in zip(group, group[1:], strict=False):
+            for a, b in pairwise(group):
+                if a.venue_id not in ck.ds.venues or b.venue_id not in ck.ds.venues:
+                    continue
                 if a.venue_id == b.venue_id:
                     yield Breach(key_of(b), f"same venue {b.venue_id} as the previous one ({a.day})")
+                elif places.near(a.venue_id, b.venue_id, near_km):
+                    km = places.between(a.venue_id, b.venue_id)
+                    yield Breach(key_of(b), f"{b.venue_id} is {km:.1f} km from {a.venue_id}, the previous one "
+                                            f"({a.day}): the same place (under {near_km:g} km)")
 
-    def relaxed_reason(self, ctx: ModelContext, c: Choice) -> str:
-        return "no other suitable venue was free, or moving would break heavier rules"
+    def fact(self, ex, key, rules, keys, context, promote) -> str:
+        return (f"Consecutive meetings of a series are at different places (venues "
+                f"{ex.ds.settings.near_km:g} km or more apart).")
+
+    def gist(self, ex, key, others) -> str:
+        return "the same place as the previous meeting of the series"
+
+    def relaxed_reason(self, ctx, c) -> str:
+        return "no venue at another place was free, or moving would break heavier rules"
 
 
     # -- sentences -----------------------------------------------------------------------------

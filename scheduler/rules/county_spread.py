@@ -1,0 +1,164 @@
+"""county_spread: a series of 4 or more meetings uses at least `min_places` places over the year.
+
+A programme that always meets in the same town asks the same families to travel every time.
+Places are venues `place_km` (default 5 km) or more apart: the series uses k places when k of
+the venues it meets at are pairwise at least that far apart (`world/places.py`; no clustering,
+so the answer never depends on the order of venues.csv). The target is `min_places` (default 3),
+lowered to what the venues open to the series on the hard rules can give, and to the number of
+its meetings. A relaxed rule costs its weight once per series, on the series' last meeting.
+
+The model: `uses[v]` may be set only where some meeting of the series is at venue v; at most one
+of two venues under `place_km` apart may be set; when 4 or more meetings are placed, the venues
+set must number the target, unless the series' `relaxed` literal is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import combinations
+
+from scheduler.model.series import possible
+from scheduler.rules.base import (
+    Breach,
+    Rule,
+    RuleInfo,
+    key_of,
+    scheduled_series,
+    series_choices,
+)
+from scheduler.world.places import Places
+
+ORGANISER_WEIGHT = 2_000
+MIN_MEETINGS = 4
+
+
+def places_of(ds) -> Places:
+    """One distance table per data set (the model and the validator each build their own)."""
+    cached = getattr(ds, "_places", None)
+    if cached is None:
+        cached = Places(ds)
+        object.__setattr__(ds, "_places", cached)
+    return cached
+
+
+def target(places: Places, venues, s, meetings: int) -> list[str]:
+    """The places the series could use: at most min_places, and no more than its meetings."""
+    return places.most_places(venues, s.place_km, min(s.min_places, meetings))
+
+
+class CountySpread(Rule):
+    info = RuleInfo("county_spread", "soft", ORGANISER_WEIGHT,
+                    "a series of four or more meetings moves around the county (at least three places "
+                    "5 km or more apart, where its venues allow)")
+    model_order = 160
+    between = True
+    within_series = True
+
+    def applies(self, ds, meeting) -> bool:
+        return meeting.recurrence != "once"
+
+    def constrain(self, ctx):
+        strength = self.strength(ctx)
+        if strength == "off":
+            return []
+        m = ctx.model
+        s = ctx.ds.settings
+        places = places_of(ctx.ds)
+        out = []
+        for mid, group in series_choices(ctx).items():
+            live = [c for c in group if possible(c)]
+            if len(live) < MIN_MEETINGS:
+                continue
+            venues = sorted(set().union(*(c.venues for c in live)))
+            goal = len(target(places, venues, s, len(group)))
+            if goal <= 1:
+                continue
+            name = f"{mid}.{self.name}"
+            uses = {}
+            for v in venues:
+                uses[v] = m.NewBoolVar(f"{name}.uses[{v}]")
+                m.Add(uses[v] <= sum(c.venue_var(v) for c in live if v in c.venues))
+            for a, b in combinations(venues, 2):
+                if places.between(a, b) < s.place_km:
+                    m.Add(uses[a] + uses[b] <= 1)
+            applies = m.NewBoolVar(f"{name}.applies")  # 4 or more placed
+            m.Add(sum(c.placed for c in live) - (MIN_MEETINGS - 1) <= len(live) * applies)
+            if strength == "soft":
+                relaxed = m.NewBoolVar(f"relaxed.{name}")
+                m.Add(sum(uses.values()) + goal * relaxed >= goal * applies)
+                out.append(self.penalty(ctx, live[-1], relaxed, name))
+            else:
+                m.Add(sum(uses.values()) >= goal * applies)
+        return out
+
+    # -- the validator --------------------------------------------------------------------------
+    def check_plan(self, ck, rows):
+        s = ck.ds.settings
+        places = places_of(ck.ds)
+        listed: dict[str, int] = {}
+        for p in rows:
+            listed[p.occurrence.meeting_id] = listed.get(p.occurrence.meeting_id, 0) + 1
+        for mid, group in sorted(scheduled_series(rows).items()):
+            if len(group) < MIN_MEETINGS:
+                continue
+            meeting = ck.ds.meetings[mid]
+            could = target(places, usable_venues(ck, meeting, group), s, listed[mid])
+            used = target(places, {p.venue_id for p in group}, s, listed[mid])
+            if len(used) < len(could):
+                yield Breach(key_of(group[-1]), spread_message(ck, meeting, group, used, could))
+
+    # -- sentences ------------------------------------------------------------------------------
+    def fact(self, ex, key, rules, keys, context, promote) -> str:
+        s = ex.ds.settings
+        return (f"A series of {MIN_MEETINGS} or more meetings uses at least {s.min_places} places "
+                f"{s.place_km:g} km or more apart, where its venues allow.")
+
+    def gist(self, ex, key, others) -> str:
+        return "the series meets in too few places"
+
+    def relaxed_reason(self, ctx, c) -> str:
+        return "meeting in more places would break heavier rules"
+
+    def report_why(self, ds, p) -> str:
+        return "the venues far enough apart could not be used without breaking heavier rules"
+
+
+def usable_venues(ck, meeting, group) -> set[str]:
+    """Venues the hard rules leave open to the series: each venue is tried in place of a
+    scheduled meeting's own, against every rule that judges a venue alone (the registry's venue
+    value rules; a hard breach rules it out), and must be open for the meeting's length on some
+    day of the series' periods (as the model's venue_open filter asks)."""
+    probes = [r for r in ck.rules if getattr(r, "kind", None) == "venue" and getattr(r, "pure", False)]
+    days = sorted({d for p in group for d in p.occurrence.planned.days()})
+    out = set()
+    for vid, venue in ck.ds.venues.items():
+        if venue.open_until - venue.open_from < meeting.duration_minutes:
+            continue
+        if all(venue.is_closed_on(d) for d in days):
+            continue
+        probe = replace(group[0], venue_id=vid)
+        if not any(_hard(ck, rule, b) for rule in probes for b in rule.check_placement(ck, probe, meeting)):
+            out.add(vid)
+    return out
+
+
+def _hard(ck, rule, breach) -> bool:
+    if breach.hard is not None:
+        return breach.hard
+    if breach.optional_only and rule.info.split_by_attendance:
+        return False
+    return rule.is_hard(ck.ds.settings, False)
+
+
+def spread_message(ck, meeting, group, used, could) -> str:
+    """Which places the series uses, and which others it could have used (and why not)."""
+    s = ck.ds.settings
+    places = places_of(ck.ds)
+    where = sorted({p.venue_id for p in group})
+    missing = [v for v in could if all(places.between(v, u) >= s.place_km for u in used)]
+    return (f"meets in {len(used)} place{'s' if len(used) != 1 else ''} {s.place_km:g} km or more apart "
+            f"(venues {', '.join(where)}); its venues allow {len(could)}"
+            + (f", for example {', '.join(missing)}" if missing else ""))
+
+
+RULE = CountySpread()
