@@ -25,7 +25,7 @@ def _overriding(hook: str) -> tuple[Rule, ...]:
 
 
 COSTS, SLOT_COSTS, NEIGHBOUR_COSTS = _overriding("hint_costs"), _overriding("hint_slot_cost"), _overriding("hint_cost")
-ALLOWS, COLLIDES = _overriding("hint_allows"), _overriding("hint_collides")
+ALLOWS, COLLIDES, DIARY_COSTS = _overriding("hint_allows"), _overriding("hint_collides"), _overriding("hint_diary_cost")
 
 
 def _cost_tables(ctx: ModelContext, c: Choice):
@@ -91,8 +91,11 @@ def _cheapest(ctx: ModelContext, c: Choice, diary: _Diary) -> tuple[date, int, s
                 continue
             if any(r.hint_collides(ctx, c, diary, d, t, vid) for r in COLLIDES):
                 continue
-            best = (total, d, t, vid)
-            break
+            extra = sum(r.hint_diary_cost(ctx, c, diary, d, t, vid) for r in DIARY_COSTS)
+            if best is None or total + extra < best[0]:
+                best = (total + extra, d, t, vid)
+            if not extra:
+                break  # combos come cheapest first: no later one can do better
     return best[1:] if best is not None else None
 
 

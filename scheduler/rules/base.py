@@ -216,6 +216,11 @@ class Rule:
         """Whether (d, t, vid) collides with what the greedy diary has placed already."""
         return False
 
+    def hint_diary_cost(self, ctx: ModelContext, c: Choice, diary: Any, d: date, t: int, vid: str) -> int:
+        """What (d, t, vid) costs next to what the greedy diary has placed already (a soft rule
+        between occurrences: a price, not a collision, so heavier rules still come first)."""
+        return 0
+
     # -- the validator (no solver code) ---------------------------------------------------------
     def check_placement(self, ck: CheckContext, p: Placement, meeting: Meeting) -> Iterable[Breach]:
         """Breaches by one scheduled placement on its own."""

@@ -14,6 +14,7 @@ set must number the target, unless the series' `relaxed` literal is set.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from itertools import combinations
 
@@ -39,6 +40,29 @@ def places_of(ds) -> Places:
         cached = Places(ds)
         object.__setattr__(ds, "_places", cached)
     return cached
+
+
+# The greedy start's view of each model: series -> (meetings it can place, its goal), and the
+# answers already given for (occurrence, places so far, venue).
+_HINT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def near_cliques(places: Places, venues: list[str], place_km: float) -> list[list[str]]:
+    """Groups of venues all under `place_km` apart, covering every such pair (greedy, in id
+    order): one at-most-one row per group is tighter and smaller than one row per pair."""
+    near = {v: {w for w in venues if w != v and places.between(v, w) < place_km} for v in venues}
+    left = {(a, b) for a, b in combinations(venues, 2) if b in near[a]}
+    out = []
+    for a, b in sorted(left):
+        if (a, b) not in left:
+            continue
+        clique = [a, b]
+        for w in venues:
+            if w not in clique and all(w in near[x] for x in clique):
+                clique.append(w)
+        out.append(clique)
+        left -= {(x, y) for x, y in combinations(sorted(clique), 2)}
+    return out
 
 
 def target(places: Places, venues, s, meetings: int) -> list[str]:
@@ -78,11 +102,11 @@ class CountySpread(Rule):
             for v in venues:
                 uses[v] = m.NewBoolVar(f"{name}.uses[{v}]")
                 m.Add(uses[v] <= sum(c.venue_var(v) for c in live if v in c.venues))
-            for a, b in combinations(venues, 2):
-                if places.between(a, b) < s.place_km:
-                    m.Add(uses[a] + uses[b] <= 1)
-            applies = m.NewBoolVar(f"{name}.applies")  # 4 or more placed
-            m.Add(sum(c.placed for c in live) - (MIN_MEETINGS - 1) <= len(live) * applies)
+            for clique in near_cliques(places, venues, s.place_km):
+                m.AddAtMostOne(uses[v] for v in clique)
+            # 4 or more placed; written so that all placed forces it even in the LP relaxation
+            applies = m.NewBoolVar(f"{name}.applies")
+            m.Add(sum(c.placed for c in live) - (MIN_MEETINGS - 1) <= (len(live) - MIN_MEETINGS + 1) * applies)
             if strength == "soft":
                 relaxed = m.NewBoolVar(f"relaxed.{name}")
                 m.Add(sum(uses.values()) + goal * relaxed >= goal * applies)
@@ -90,6 +114,31 @@ class CountySpread(Rule):
             else:
                 m.Add(sum(uses.values()) >= goal * applies)
         return out
+
+    def hint_diary_cost(self, ctx, c, diary, d, t, vid) -> int:
+        """The greedy start sends a series' last meetings to new places when it still needs them:
+        a venue that adds no place then costs the rule's weight."""
+        if self.strength(ctx) == "off":
+            return 0
+        seen = _HINT.setdefault(ctx, {})
+        mid = c.occ.meeting_id
+        if mid not in seen:
+            live = [x for x in series_choices(ctx).get(mid, []) if possible(x)]
+            venues = set().union(*(x.venues for x in live)) if live else set()
+            goal = len(target(places_of(ctx.ds), venues, ctx.ds.settings, len(live))) if len(live) >= MIN_MEETINGS else 0
+            seen[mid] = (len(live), goal)
+        meetings, goal = seen[mid]
+        if goal <= 1:
+            return 0
+        placed = sorted({diary.placed[k][2] for k in diary.by_series.get(mid, ())})
+        left = meetings - len(diary.by_series.get(mid, ()))
+        key = (c.key, tuple(placed), vid)
+        if key not in seen:
+            places, s = places_of(ctx.ds), ctx.ds.settings
+            have = len(places.most_places(placed, s.place_km, goal))
+            need = goal - have
+            seen[key] = need >= left and len(places.most_places([*placed, vid], s.place_km, goal)) <= have
+        return ctx.weight(self.name) if seen[key] else 0
 
     # -- the validator --------------------------------------------------------------------------
     def check_plan(self, ck, rows):

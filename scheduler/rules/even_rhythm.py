@@ -60,12 +60,13 @@ class EvenRhythm(Rule):
                 m.Add(b.day_index - a.day_index >= gap).OnlyEnforceIf(enforce)
         return out
 
-    def hint_collides(self, ctx, c, diary, d, t, vid) -> bool:
+    def hint_diary_cost(self, ctx, c, diary, d, t, vid) -> int:
         """The greedy start keeps the rhythm where it can (the solver may still relax it)."""
         gap = HALF_PERIOD_DAYS.get(c.meeting.recurrence)
-        if gap is None:
-            return False
-        return any(abs((diary.placed[k][0] - d).days) < gap for k in diary.by_series.get(c.occ.meeting_id, ()))
+        if gap is None or self.strength(ctx) == "off":
+            return 0
+        close = any(abs((diary.placed[k][0] - d).days) < gap for k in diary.by_series.get(c.occ.meeting_id, ()))
+        return ctx.weight(self.name) if close else 0
 
     def check_plan(self, ck, rows):
         for mid, group in scheduled_series(rows).items():

@@ -81,10 +81,13 @@ class OneMeetingADay(Rule):
             m.Add(a.day_index >= b.day_index + 1).OnlyEnforceIf(enforce + [first.Not()])
         return out
 
-    def hint_collides(self, ctx, c, diary, d, t, vid) -> bool:
+    def hint_diary_cost(self, ctx, c, diary, d, t, vid) -> int:
         """The greedy start avoids a family member's second meeting of the day where it can."""
+        if self.strength(ctx) == "off":
+            return 0
         mine = family_of(ctx.ds, c.meeting)
-        return bool(mine) and any(mine & family_of(ctx.ds, ctx.by_key[k].meeting) for k in diary.by_day.get(d, ()))
+        same = mine and any(mine & family_of(ctx.ds, ctx.by_key[k].meeting) for k in diary.by_day.get(d, ()))
+        return 2 * ctx.weight(self.name) if same else 0  # both meetings of the day relax it
 
     def check_plan(self, ck, rows):
         by_day: dict = {}
