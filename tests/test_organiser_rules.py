@@ -17,6 +17,7 @@ from scheduler.core.domain import DateRange
 from scheduler.core.errors import DataError
 from scheduler.engine.solve import build_context, scheduled_placement
 from scheduler.engine.validate import check
+from scheduler.explain.explainer import explain_plan, render_text
 from scheduler.inputs.load import load
 from scheduler.inputs.timeparse import parse_hhmm
 from scheduler.world.calendar import occurrences
@@ -125,7 +126,9 @@ def test_county_spread_bites_when_the_third_place_breaks_a_heavier_rule(tiny):
     result = api.propose(folder, PLAN_FROM, date(2027, 4, 30), time_limit=20)
     message = [f.message for f in check(result.dataset, result.plan.placements, result.plan.planning)
                if f.rule == "county_spread"]
-    assert message and "V4" in message[0] and "allow 3" in message[0]
+    assert message and "V4 would break young_people_venue" in message[0] and "allow 3" in message[0]
+    text = "\n".join(render_text(explain_plan(result.dataset, result.plan, "M")))
+    assert "county_spread: the series meets in 2 places" in " ".join(text.split())
 
 
 def test_county_spread_needs_four_meetings(tiny):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from scheduler.core.wording import join, short_date
+from scheduler.engine.validate import check
 from scheduler.explain.facts import Facts
 from scheduler.explain.search import (
     IMPOSSIBLE,
@@ -183,6 +184,13 @@ class Explainer(Search):
         return out
 
     def why_relaxed(self, key: Key, relaxed: list[str], context: dict[Key, Slot]) -> dict:
+        series_level = [r for r in relaxed if r in RULE and RULE[r].whole_series]
+        if series_level and len(series_level) == len(relaxed):
+            # a rule over the whole series: the plan's finding says what the series does and why
+            found = [f for f in check(self.ds, list(self.placements.values()), self.planning, strict=self.strict)
+                     if (f.meeting_id, f.occurrence) == key and f.rule in series_level]
+            text = " ".join(f"{f.rule}: the series {f.message}." for f in found)
+            return {"unavoidable": True, "rules": series_level, "text": text}
         m = self.ds.meetings[key[0]]
         rules = [r for r in self.applicable(m) if r not in OBJECTIVE_ONLY]
         promote = (key[0],) if set(relaxed) & SPLIT_BY_ATTENDANCE else ()

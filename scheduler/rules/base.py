@@ -139,6 +139,9 @@ class Rule:
     # Only forbids two occurrences at once and prices nothing: a large programme's whole model
     # may leave it out for its bound (engine/solve.py), as plans come from models that keep it.
     clash: bool = False
+    # Judged over a whole series (county_spread): explanations quote the validator's finding
+    # instead of solving for one meeting, which cannot show it.
+    whole_series: bool = False
 
     @property
     def name(self) -> str:

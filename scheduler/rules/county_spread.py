@@ -77,6 +77,7 @@ class CountySpread(Rule):
     model_order = 160
     between = True
     within_series = True
+    whole_series = True
 
     def applies(self, ds, meeting) -> bool:
         return meeting.recurrence != "once"
@@ -200,14 +201,31 @@ def _hard(ck, rule, breach) -> bool:
 
 
 def spread_message(ck, meeting, group, used, could) -> str:
-    """Which places the series uses, and which others it could have used (and why not)."""
+    """Which places the series uses, which others it could have used, and why it did not."""
     s = ck.ds.settings
     places = places_of(ck.ds)
     where = sorted({p.venue_id for p in group})
     missing = [v for v in could if all(places.between(v, u) >= s.place_km for u in used)]
-    return (f"meets in {len(used)} place{'s' if len(used) != 1 else ''} {s.place_km:g} km or more apart "
-            f"(venues {', '.join(where)}); its venues allow {len(could)}"
-            + (f", for example {', '.join(missing)}" if missing else ""))
+    text = (f"meets in {len(used)} place{'s' if len(used) != 1 else ''} {s.place_km:g} km or more apart "
+            f"(venues {', '.join(where)}); the venues open to it allow {len(could)}")
+    if missing:
+        text += ": " + "; ".join(f"{v} {why_not(ck, meeting, group, v)}" for v in missing)
+    return text
+
+
+def why_not(ck, meeting, group, vid) -> str:
+    """Why the series did not meet at `vid`: the rules a move there would break at every one of
+    its meetings (beyond what that meeting already breaks), or that it only cost more."""
+    broken: list[set[str]] = []
+    for p in group:
+        here = {r.name for r in ck.rules for _ in r.check_placement(ck, p, meeting)}
+        there = {r.name for r in ck.rules for _ in r.check_placement(ck, replace(p, venue_id=vid), meeting)}
+        extra = there - here
+        if not extra:
+            return "was possible on the rules that judge a meeting alone, but was taken or cost more travel"
+        broken.append(extra)
+    common = set.intersection(*broken) or set.union(*broken)
+    return f"would break {', '.join(sorted(common))}"
 
 
 RULE = CountySpread()
