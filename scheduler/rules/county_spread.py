@@ -36,7 +36,7 @@ MIN_MEETINGS = 4
 def places_of(ds) -> Places:
     """One distance table per data set (the model and the validator each build their own)."""
     cached = getattr(ds, "_places", None)
-    if cached is None:
+    if cached is None or cached.ids != list(ds.venues):  # venues changed (a what-if): measure again
         cached = Places(ds)
         object.__setattr__(ds, "_places", cached)
     return cached
@@ -126,7 +126,8 @@ class CountySpread(Rule):
         if mid not in seen:
             live = [x for x in series_choices(ctx).get(mid, []) if possible(x)]
             venues = set().union(*(x.venues for x in live)) if live else set()
-            goal = len(target(places_of(ctx.ds), venues, ctx.ds.settings, len(live))) if len(live) >= MIN_MEETINGS else 0
+            listed = len(series_choices(ctx).get(mid, []))
+            goal = len(target(places_of(ctx.ds), venues, ctx.ds.settings, listed)) if len(live) >= MIN_MEETINGS else 0
             seen[mid] = (len(live), goal)
         meetings, goal = seen[mid]
         if goal <= 1:

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import numpy as np
+from ortools.sat.python import cp_model
+
 from scheduler.model.series import consecutive
 from scheduler.rules.base import (
     Breach,
@@ -46,20 +49,26 @@ class VenueRotation(Rule):
         m = ctx.model
         near_km = ctx.ds.settings.near_km
         places = places_of(ctx.ds)
+        rows_of: dict = {}  # occurrence -> its venues' rows in the distance table
+
+        def rows(c):
+            if c.key not in rows_of:
+                rows_of[c.key] = np.array([places.index[v] for v in c.venues], dtype=np.int64)
+            return rows_of[c.key]
+
         out = []
         for group in series_choices(ctx).values():
             for a, b, between in consecutive(group):
-                near = {v: [w for w in b.venues if places.near(v, w, near_km)] for v in a.venues}
-                if not any(near.values()):
+                near = places.km[np.ix_(rows(a), rows(b))] < near_km  # a's venues x b's venues
+                if not near.any():
                     continue
                 if strength == "hard" and a.fixed and b.fixed:
                     continue  # both kept as given: the validator reports them
                 label = f"{a.name}-{b.name}.{self.name}"
                 relaxed = m.NewBoolVar(f"relaxed.{label}") if strength == "soft" else None
-                for v, ws in near.items():
-                    if not ws:
-                        continue
-                    row = a.venue_var(v) + sum(b.venue_var(w) for w in ws) - sum(between)
+                for i in np.flatnonzero(near.any(axis=1)):
+                    terms = [a.y[i], *(b.y[j] for j in np.flatnonzero(near[i]))]
+                    row = cp_model.LinearExpr.Sum(terms) - cp_model.LinearExpr.Sum(between)
                     m.Add(row <= 1 + relaxed if relaxed is not None else row <= 1)
                 if relaxed is not None:
                     out.append(self.penalty(ctx, b, relaxed, label))
