@@ -30,6 +30,8 @@ class Notice(ValueRule):
     kind = "day"
     model_order = 34  # priced with the framework's day rules, so the least-compromise cut counts it
     per_meeting = False  # depends on when planning starts, which differs between models
+    # A meeting already sent out had its notice: a later what-if does not move it for this.
+    reason_to_move = False
 
     def verdict(self, ctx, c, d: date) -> str | None:
         return REQUIRED if too_soon(ctx.planning.first, ctx.ds.settings.notice_days, d) else None
