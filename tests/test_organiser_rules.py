@@ -286,6 +286,9 @@ def test_planning_too_late_in_the_term_says_so(tiny):
     ps = plan(folder, start=date(2026, 12, 10))
     assert ps[0].scheduled and ps[0].rules_relaxed == ("notice",)
     assert "before 14 days' notice can be given" in ps[0].reason
+    result = api.propose(folder, date(2026, 12, 10), END, time_limit=20)
+    text = " ".join("\n".join(render_text(explain_plan(result.dataset, result.plan, "M"))).split())
+    assert "keeps notice: Invitations need 14 days' notice: planning starts on 10 December 2026" in text
 
 
 @pytest.mark.parametrize("text", ['"12-24"', '"13-01..01-01"', "5"])
