@@ -13,12 +13,12 @@ from conftest import BASE_VENUES, PLAN_FROM
 from ortools.sat.python import cp_model
 
 from scheduler import api
+from scheduler.api import load
 from scheduler.core.domain import DateRange
 from scheduler.core.errors import DataError
 from scheduler.engine.solve import build_context, scheduled_placement
 from scheduler.engine.validate import check
 from scheduler.explain.explainer import explain_plan, render_text
-from scheduler.inputs.load import load
 from scheduler.inputs.timeparse import parse_hhmm
 from scheduler.world.calendar import occurrences
 
