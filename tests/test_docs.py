@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from scheduler.cli import main
-from scheduler.core.settings import RULE_TABLES, TABLES, keys
-from scheduler.rules import RULE_NAMES
+from scheduler.core.settings import TABLES, keys
+from scheduler.rules import RULE_NAMES, RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -24,7 +24,7 @@ def test_every_rule_is_in_the_rules_reference():
 def test_every_setting_is_in_the_settings_reference():
     text = (DOCS / "reference" / "settings.md").read_text(encoding="utf-8")
     missing = [f"[{t}] {k}" for t, table in TABLES.items() for k in keys(table) if f"`{k}`" not in text]
-    missing += [f"[rules.{r}] {k}" for r, table in RULE_TABLES.items() for k in keys(table) if f"`{k}`" not in text]
+    missing += [f"[rules.{r.name}] {k}" for r in RULES if r.info.keys for k in keys(r.info.keys) if f"`{k}`" not in text]
     missing += [f"[{t}]" for t in TABLES if t != "rules" and f"`[{t}]`" not in text]
     assert not missing, f"add these settings to docs/reference/settings.md: {missing}"
 

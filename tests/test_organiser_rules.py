@@ -18,7 +18,7 @@ from scheduler.core.domain import DateRange
 from scheduler.core.errors import DataError
 from scheduler.engine.solve import build_context, scheduled_placement
 from scheduler.engine.validate import check
-from scheduler.explain.explainer import explain_plan, render_text
+from scheduler.explain.render import explain_plan, render_text
 from scheduler.inputs.timeparse import parse_hhmm
 from scheduler.world.calendar import occurrences
 

@@ -204,8 +204,8 @@ class RuleTable:
 
 
 # A rule with keys of its own beside strength and weight ([rules.venue_rotation] near_km): a
-# table class with just those keys, like the ones above, listed here by rule name and among the
-# bases of Settings (so the key reads as settings.near_km). The reader checks both parts.
+# table class with just those keys, like the ones above, named by the rule's home (RuleInfo.keys)
+# and among the bases of Settings (so the key reads as settings.near_km). The reader checks both.
 @with_config(_TABLE)
 @dataclass
 class VenueRotationKeys:
@@ -225,11 +225,6 @@ class NoticeKeys:
     notice_days: whole(0, 365) = 14
 
 
-RULE_TABLES: dict[str, type] = {
-    "venue_rotation": VenueRotationKeys,
-    "county_spread": CountySpreadKeys,
-    "notice": NoticeKeys,
-}
 
 
 class RuleDefaults(Protocol):
@@ -244,6 +239,7 @@ class RuleDefaults(Protocol):
     weight: int
     summary: str
     may_be_soft: bool
+    keys: type | None  # the table of the rule's own keys, if any
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from pydantic import TypeAdapter, ValidationError
 from scheduler.core.domain import Strength
 from scheduler.core.errors import Problems
 from scheduler.core.settings import (
-    RULE_TABLES,
     TABLES,
     RuleDefaults,
     RuleSetting,
@@ -178,12 +177,12 @@ def _load_rules(body: dict, catalogue: dict[str, RuleDefaults], rules: dict[str,
         if not isinstance(conf, dict):
             problems.add(FILE, None, where, "must be a table with 'strength' and/or 'weight'")
             continue
-        tables = (RuleTable, RULE_TABLES[name]) if name in RULE_TABLES else (RuleTable,)
+        tables = (RuleTable, info.keys) if info.keys is not None else (RuleTable,)
         _unknown(where, conf, tables, problems, "unknown key '{key}'; expected {quoted}")
         strength = conf.get("strength")
         given = _validated(RuleTable, where, {k: v for k, v in conf.items() if k != "strength"}, problems)
-        if name in RULE_TABLES:
-            own.update(_validated(RULE_TABLES[name], where, conf, problems))
+        if info.keys is not None:
+            own.update(_validated(info.keys, where, conf, problems))
         current = rules[name]
         if "strength" in body[name]:
             allowed = (Strength.SOFT,) if info.strength == Strength.OBJECTIVE else (Strength.HARD, Strength.SOFT)

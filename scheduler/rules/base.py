@@ -52,6 +52,8 @@ class RuleInfo:
     time_rule: bool = False  # made hard by --strict
     # hard for required attendees, a penalty only where optional attendees alone are let down
     split_by_attendance: bool = False
+    # the table of this rule's own keys in [rules.NAME] (core/settings.py), if it has any
+    keys: type | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "strength", Strength(self.strength))  # "soft" -> Strength.SOFT

@@ -18,6 +18,7 @@ import weakref
 from dataclasses import replace
 from itertools import combinations
 
+from scheduler.core.settings import CountySpreadKeys
 from scheduler.model.series import possible
 from scheduler.rules.base import (
     Breach,
@@ -73,7 +74,7 @@ def target(places: Places, venues, s, meetings: int) -> list[str]:
 class CountySpread(Rule):
     info = RuleInfo("county_spread", "soft", ORGANISER_WEIGHT,
                     "a series of four or more meetings moves around the county (at least three places "
-                    "5 km or more apart, where its venues allow)")
+                    "5 km or more apart, where its venues allow)", keys=CountySpreadKeys)
     model_order = 160
     between = True
     within_series = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from scheduler.core.settings import NoticeKeys
 from scheduler.rules.base import REQUIRED, Breach, RuleInfo, ValueRule, key_of
 from scheduler.rules.closure_days import ORGANISER_HIGH_WEIGHT
 
@@ -26,7 +27,8 @@ def too_soon(first: date, notice_days: int, d: date) -> bool:
 
 class Notice(ValueRule):
     info = RuleInfo("notice", "soft", ORGANISER_HIGH_WEIGHT,
-                    "meetings are at least two weeks after planning starts, so invitations go out in time")
+                    "meetings are at least two weeks after planning starts, so invitations go out in time",
+                    keys=NoticeKeys)
     kind = "day"
     model_order = 34  # priced with the framework's day rules, so the least-compromise cut counts it
     per_meeting = False  # depends on when planning starts, which differs between models

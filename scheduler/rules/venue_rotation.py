@@ -17,6 +17,7 @@ from itertools import pairwise
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.core.settings import VenueRotationKeys
 from scheduler.model.series import consecutive
 from scheduler.rules.base import (
     Breach,
@@ -34,7 +35,7 @@ ORGANISER_WEIGHT = 2_000
 class VenueRotation(Rule):
     info = RuleInfo("venue_rotation", "soft", ORGANISER_WEIGHT,
                     "a series moves to a different place each time (venues 3 km or more apart) rather "
-                    "than meeting twice running in one place")
+                    "than meeting twice running in one place", keys=VenueRotationKeys)
     model_order = 140
     between = True
     within_series = True
@@ -93,23 +94,15 @@ class VenueRotation(Rule):
                     yield Breach(key_of(b), f"{b.venue_id} is {km:.1f} km from {a.venue_id}, the previous one "
                                             f"({a.day}): the same place (under {near_km:g} km)")
 
-    def fact(self, ex, key, rules, keys, context, promote) -> str:
-        return (f"Consecutive meetings of a series are at different places (venues "
-                f"{ex.ds.settings.near_km:g} km or more apart).")
-
-    def gist(self, ex, key, others) -> str:
-        return "the same place as the previous meeting of the series"
-
+    # -- sentences -----------------------------------------------------------------------------
     def relaxed_reason(self, ctx, c) -> str:
         return "no venue at another place was free, or moving would break heavier rules"
 
-
-    # -- sentences -----------------------------------------------------------------------------
     def fact(self, fx, key, rules, keys, context, promote) -> str:
         return fx.pair_fact(key, self, keys[1:], context) if key == keys[0] else ""
 
     def pair_lead(self, meeting) -> str:
-        return "Consecutive meetings of a series must be at different venues"
+        return "Consecutive meetings of a series must be at different places (venues 3 km or more apart by default)"
 
     def pair_line(self, fx, key, other, slot, free, where) -> str | None:
         if other[0] == key[0] and abs(other[1] - key[1]) == 1 and slot is not None:
@@ -117,7 +110,7 @@ class VenueRotation(Rule):
         return None
 
     def gist(self, fx, key, others) -> str:
-        return "consecutive meetings of the series must change venue"
+        return "consecutive meetings of the series must change place"
 
 
 RULE = VenueRotation()
