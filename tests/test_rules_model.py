@@ -15,6 +15,8 @@ import pytest
 from conftest import BASE_MEETINGS, BASE_PEOPLE, BASE_VENUES, make_data
 from ortools.sat.python import cp_model
 
+# The organiser's rules have their model tests (penalty on a tiny model with every occurrence
+# fixed, agreeing with the validator) beside their holds/bites tests:
 from scheduler.api import load
 from scheduler.core.domain import DateRange, Placement
 from scheduler.engine.solve import scheduled_placement
@@ -210,10 +212,10 @@ def test_venue_rotation(tmp_path):
     holds(run(tmp_path / "a", "venue_rotation", {ONE: (JAN, 10 * H, "V1"), ("B", 2): (FEB, 10 * H, "V2")},
               meetings=MONTHLY))
     bites_soft(run(tmp_path / "b", "venue_rotation", {ONE: (JAN, 10 * H, "V1"), ("B", 2): (FEB, 10 * H, "V1")},
-                   meetings=MONTHLY), 10_000)
+                   meetings=MONTHLY), 2_000)
     # consecutive *scheduled* occurrences: with February left unplaced, January and March pair up
     bites_soft(run(tmp_path / "c", "venue_rotation", {ONE: (JAN, 10 * H, "V1"), ("B", 3): (MAR, 10 * H, "V1")},
-                   meetings=MONTHLY), 10_000)
+                   meetings=MONTHLY), 2_000)
 
 
 def test_papers_ahead(tmp_path):
@@ -234,3 +236,12 @@ def test_series_spacing(tmp_path):
 @pytest.mark.parametrize("rule", sorted(RULE))
 def test_every_rule_has_a_test_here(rule):
     assert f"test_{rule}" in "".join(globals()), f"no model test for {rule}"
+
+
+# The organiser's rules keep their model tests (penalty on a tiny model with every occurrence
+# fixed, agreeing with the validator) beside their holds/bites tests; named here as well.
+from test_organiser_rules import test_closure_days_penalty as test_closure_days  # noqa: E402,F401
+from test_organiser_rules import test_county_spread_penalty as test_county_spread  # noqa: E402,F401
+from test_organiser_rules import test_even_rhythm_penalty as test_even_rhythm  # noqa: E402,F401
+from test_organiser_rules import test_notice_penalty as test_notice  # noqa: E402,F401
+from test_organiser_rules import test_one_meeting_a_day_penalty as test_one_meeting_a_day  # noqa: E402,F401
