@@ -177,7 +177,7 @@ def compare(change: Change, found: Search, replan: bool) -> WhatIfResult:
                 if joined:
                     bits.append(f"{', '.join(joined)} join{'s' if len(joined) == 1 else ''} (an invite goes to them)")
                 if left:
-                    bits.append(f"{plural(len(left), 'address')} no longer invited get a cancellation of their own")
+                    bits.append(f"{plural(len(left), 'address', 'addresses')} no longer invited get a cancellation of their own")
                 changes.append(_change_row(ds, b, n, "attendees", "Same date, time and venue; attendees changed: "
                                            + "; ".join(bits) + ".", "0"))
         elif b.scheduled and n.scheduled:
