@@ -136,7 +136,7 @@ def findings_for(state, run: RunInfo, loaded, key, slot) -> dict:
     ds, plan = loaded.dataset, loaded.plan
     ex = explainer(state, run, loaded)
     if slot[2] not in ds.venues:
-        return {"hard": [{"rule": "venue_access", "message": "There is no such venue in venues.csv."}], "soft": []}
+        return {"problems": ["Choose a venue from the list."], "hard": [], "soft": []}
     moved = ex.placement_at(key, slot)
     rows = [moved if (r.occurrence.meeting_id, r.occurrence.number) == key else r for r in plan.placements]
     strict = bool(run.options.get("strict"))
