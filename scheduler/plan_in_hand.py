@@ -16,7 +16,7 @@ from pathlib import Path
 from scheduler.core.domain import Dataset, DateRange, Plan, sort_key
 from scheduler.core.errors import DataError, Problems
 from scheduler.engine.validate import check
-from scheduler.inputs.load import read_csv
+from scheduler.inputs.tables import read_csv
 from scheduler.outputs.export_csv import read_proposals
 from scheduler.whatif.change import choose_window
 from scheduler.world.calendar import occurrences

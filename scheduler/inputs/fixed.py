@@ -6,7 +6,7 @@ the fixed values keep the hard rules (and each other) needs the calendar and tra
 engine checks that before planning (engine/fixed.py).
 
 The same row checks serve the `fixed` sheet of a workbook: `fixed_placements` takes rows from
-either (anything with `get`, `error`, `number` and `file`, such as inputs.load.Row).
+either (anything with `get`, `error`, `number` and `file`, such as inputs.tables.Row).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pathlib import Path
 from scheduler.core.domain import Dataset, DateRange, Placement, Plan, Status, hhmm, sort_key
 from scheduler.core.errors import Problems
 from scheduler.explain.expenses import expenses_for, pounds
-from scheduler.inputs.load import read_csv
+from scheduler.inputs.tables import read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, split_list
 from scheduler.outputs.write import neutralise
 from scheduler.world.calendar import occurrences

@@ -15,7 +15,8 @@ from scheduler.api import default_data_dir, load, planning_window
 from scheduler.core.domain import Dataset, DateRange, Occurrence, Placement, Venue, sort_key
 from scheduler.core.errors import DataError, Problem, Problems
 from scheduler.engine.fixed import check_fixed
-from scheduler.inputs.load import _venues, date_problem, read_csv
+from scheduler.inputs.load import _venues
+from scheduler.inputs.tables import date_problem, read_csv
 from scheduler.inputs.timeparse import parse_date, parse_hhmm, parse_range
 from scheduler.outputs.export_csv import read_proposals
 from scheduler.whatif.common import CLI, PROPOSALS, Key, key_of
