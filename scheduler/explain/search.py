@@ -12,6 +12,7 @@ each rule's own sentences live in its home (`scheduler/rules/`).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -56,11 +57,14 @@ def period_words(occ: Occurrence) -> str:
     return f"{occ.period_label} ({occ.planned.first} to {occ.planned.last})"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     status: str
     slots: dict[Key, Slot] = field(default_factory=dict)
     cost: float | None = None
+    # IMPOSSIBLE with `free` occurrences: some of them that are impossible together with the
+    # target already (the solver's core; not necessarily minimal), or None when not asked.
+    core: frozenset[Key] | None = None
 
     @property
     def placed(self) -> bool:
@@ -111,6 +115,13 @@ class Search:
         self.seed = ds.settings.seed if seed is None else seed
         self.budget = budget
         self.solves = 0
+        self.solver_runs = 0  # solves that reached CP-SAT (the rest were answered from what is known)
+        # The same model always gets the same answer: models already solved, by their bytes.
+        self._outcomes: dict[tuple, Outcome] = {}
+        # (target, locked, strengths, promote) -> (core, pool): free occurrences that cannot all be
+        # placed with the target, found in a model of the pool (see _question).
+        self._cores: dict[tuple, list[tuple[frozenset[Key], frozenset[Key]]]] = {}
+        self._pools: dict[tuple, ModelContext] = {}
         self._variants: dict[tuple, Dataset] = {}
         self._domains: dict[Key, Domain] = {}
 
@@ -137,10 +148,12 @@ class Search:
     def solve(self, target: Key, *, free: Iterable[Key] = (), locked: dict[Key, Slot] | None = None,
               strengths: dict[str, str] | None = None, promote: Iterable[str] = (), require: bool = True,
               optimise: bool = False, forbid_venue: str | None = None, forbid_day: date | None = None,
-              pin: Slot | None = None) -> Outcome:
+              pin: Slot | None = None, within: Iterable[Key] = ()) -> Outcome:
         """Place `target` (and every `free` occurrence) around the `locked` ones.
 
-        `pin` places the target at one slot while still pricing it (a lock would not).
+        `pin` places the target at one slot while still pricing it (a lock would not). `within`
+        (a superset of `free`) lets a run of feasibility questions about subsets of one pool share
+        one model of the whole pool; it never changes an answer.
         """
         if self.budget is not None and self.solves >= self.budget:
             return Outcome(UNKNOWN)
@@ -148,9 +161,13 @@ class Search:
         free = [k for k in free if k != target]
         locked = {k: v for k, v in (locked or {}).items() if k not in free}
         merged = {**self.base_strength, **(strengths or {})}
-        ds = self._variant(merged, frozenset(promote))
-        opts = Options(strict=self.strict, rule_strength=merged, only={target, *free, *locked}, lock=dict(locked))
-        ctx = self._build(ds, opts)
+        promote = frozenset(promote)
+        question = require and not optimise and forbid_venue is None and forbid_day is None and pin is None
+        if question and free and self._optional_is_absent(merged):
+            return self._question(target, free, locked, merged, promote, within)
+        ctx = self._build(self._variant(merged, promote),
+                          Options(strict=self.strict, rule_strength=merged, only={target, *free, *locked},
+                                  lock=dict(locked)))
         model = ctx.model
         c = ctx.by_key.get(target)
         if c is None:
@@ -173,6 +190,65 @@ class Search:
             model.Add(c.y[c.venues.index(v)] == 1)
         if not optimise:
             model.ClearObjective()
+        return self._answer(ctx, target, optimise, None)
+
+    # -- feasibility questions about a set of required occurrences ---------------------------
+    # Whether `target` fits with every `free` occurrence placed is asked many times over subsets
+    # of one pool (the minimal sets below). Three facts make that cheap without changing any
+    # answer: an occurrence in the model but left unplaced constrains nothing (the rules enforce
+    # only between placed occurrences, and the rules between consecutive meetings of a series
+    # skip unplaced ones), so one model of the pool with each free occurrence an assumption
+    # answers every subset; requiring more occurrences of one model never makes it feasible, so a
+    # subset CP-SAT names as enough for infeasibility (its core) answers every query between it
+    # and the pool; and the same model always gets the same answer.
+    def _optional_is_absent(self, merged: dict[str, str]) -> bool:
+        """False when a hard rule sizes its requirement by the whole series in the model, so an
+        unplaced occurrence still counts (county_spread's number of places)."""
+        return not any(r.whole_series and merged.get(r.name, self.strength[r.name]) == "hard" for r in RULES)
+
+    def _question(self, target: Key, free: list[Key], locked: dict[Key, Slot], merged: dict[str, str],
+                  promote: frozenset[str], within: Iterable[Key]) -> Outcome:
+        have = frozenset(free)
+        pool = frozenset(within) | have
+        setting = (target, frozenset(locked.items()), tuple(sorted(merged.items())), promote)
+        for core, universe in self._cores.get(setting, ()):
+            if core <= have <= universe:
+                return Outcome(IMPOSSIBLE, core=core)
+        model_key = (setting, pool)
+        if model_key not in self._pools:
+            ctx = self._build(self._variant(merged, promote),
+                              Options(strict=self.strict, rule_strength=merged, only={target, *pool, *locked},
+                                      lock=dict(locked)))
+            c = ctx.by_key.get(target)
+            if c is not None:
+                if not c.fixed:
+                    ctx.model.Add(c.placed == 1)
+                ctx.model.ClearObjective()
+            self._pools[model_key] = ctx
+        ctx = self._pools[model_key]
+        if target not in ctx.by_key:
+            return Outcome(UNKNOWN)
+        ctx.model.clear_assumptions()
+        assumed = {}
+        for k in sorted(have):
+            if k in ctx.by_key:
+                assumed[ctx.by_key[k].placed.Index()] = k
+                ctx.model.AddAssumption(ctx.by_key[k].placed)
+        out = self._answer(ctx, target, False, assumed)
+        if out.core is not None and (out.core, pool) not in self._cores.get(setting, ()):
+            self._cores.setdefault(setting, []).append((out.core, pool))
+        return out
+
+    def _answer(self, ctx: ModelContext, target: Key, optimise: bool, assumed: dict[int, Key] | None) -> Outcome:
+        digest = (hashlib.blake2b(str(ctx.model.Proto()).encode()).digest(), target, optimise)
+        if digest not in self._outcomes:
+            self._outcomes[digest] = self._run(ctx, target, optimise, assumed)
+        return self._outcomes[digest]
+
+    def _run(self, ctx: ModelContext, target: Key, optimise: bool, assumed: dict[int, Key] | None) -> Outcome:
+        self.solver_runs += 1
+        model = ctx.model
+        c = ctx.by_key[target]
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.num_workers = 1
@@ -182,9 +258,17 @@ class Search:
         # Probing in presolve costs more than it saves on these small models: about a quarter of
         # the explanations' solving time on CSPLib problem 046 (benchmarks/RESULTS.md).
         p.cp_model_probing_level = 0
+        if assumed is not None:
+            # A yes/no question (only the status is read): no LP, one presolve pass
+            p.linearization_level = 0
+            p.max_presolve_iterations = 1
+            p.symmetry_level = 0
         status = solver.Solve(model)
         if status == cp_model.INFEASIBLE:
-            return Outcome(IMPOSSIBLE)
+            if not assumed:
+                return Outcome(IMPOSSIBLE, core=frozenset())
+            core = frozenset(assumed[i] for i in solver.SufficientAssumptionsForInfeasibility() if i in assumed)
+            return Outcome(IMPOSSIBLE, core=core)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Outcome(UNKNOWN)
         slots = {}
@@ -327,7 +411,7 @@ class Search:
         for k in sorted(pool, key=lambda k: (-self._distance(target, k), k)):
             trial = [x for x in active if x != k]
             if free:
-                status = self.solve(target, free=trial).status
+                status = self.solve(target, free=trial, within=pool).status
             else:
                 status = self.solve(target, locked={x: self.slots[x] for x in trial}).status
             if status == IMPOSSIBLE:
