@@ -53,6 +53,32 @@ def test_measured_times_override_the_estimate(tiny):
     assert travel.venue_to_venue(ds.venues["V2"], ds.venues["V1"]) == 11
 
 
+def test_person_rows_agree_with_single_journeys(tiny):
+    """A person's row of minutes (rules read a series at once) is the estimate, or the measured
+    time of the person, else of their home district, one venue at a time."""
+    ds = load(tiny(travel=[{"from": "PC1", "to": "V2", "minutes": "7"},
+                           {"from": "RH13", "to": "V1", "minutes": "3"},
+                           {"from": "RH13", "to": "V2", "minutes": "4"}]))
+    travel = Travel(ds)
+    for person in ds.participants.values():
+        row = travel.person_row(person)
+        assert not row.flags.writeable
+        for i, venue in enumerate(ds.venues.values()):
+            measured = ds.travel_overrides.get(tuple(sorted((person.participant_id, venue.venue_id))))
+            if measured is None and person.home_district:
+                measured = ds.travel_overrides.get(tuple(sorted((person.home_district, venue.venue_id))))
+            if measured is not None:
+                expected = measured
+            elif person.home is None:
+                expected = None
+            else:
+                km = float(travel._home_distances(person.home)[i])
+                expected = travel.minutes(km, person.travel_mode)
+            assert travel.person_to_venue(person, venue) == expected
+            assert row[i] == (-1 if expected is None else expected)
+    assert travel.person_to_venue(ds.participants["PC1"], ds.venues["V2"]) == 7  # the person's own wins
+
+
 def test_venue_matrix_matches_pairwise_journeys(tiny):
     ds = load(tiny(travel=[{"from": "V1", "to": "V2", "minutes": "11"}]))
     travel = Travel(ds)

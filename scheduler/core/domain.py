@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from scheduler.core.settings import Settings
@@ -169,9 +170,13 @@ class Meeting:
     participation_level: str = ""
     description: str = ""
 
-    @property
+    @cached_property  # asked for millions of times while a large model is built
     def everyone(self) -> tuple[str, ...]:
         return self.attendees + tuple(p for p in self.optional_attendees if p not in self.attendees)
+
+    @cached_property
+    def everyone_set(self) -> frozenset[str]:
+        return frozenset(self.everyone)
 
 
 @dataclass(frozen=True)

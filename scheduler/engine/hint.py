@@ -12,6 +12,7 @@ import gc
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.model.context import Choice, ModelContext, light_presolve, solve_within
@@ -65,33 +66,84 @@ class _Diary:
         self.by_series.setdefault(key[0], []).append(key)
 
 
+def _combos(ctx: ModelContext, c: Choice, day_cost: dict, time_cost: dict) -> tuple[list[int], list[int], list[int]]:
+    """Every (day, start) of `c`, cheapest first (ties by day, then start): their prices, and
+    the positions of their day and start in c.days and c.times.
+
+    A slot rule judges days of one `day_class` alike, so its price is asked once per class and
+    start rather than once per day and start (1,800 of them for a typical meeting)."""
+    days, times = c.days, c.times
+    cost = np.add.outer(np.array([day_cost[d] for d in days], dtype=np.int64),
+                        np.array([time_cost[t] for t in times], dtype=np.int64))
+    for rule in SLOT_COSTS:
+        f = rule.hint_slot_cost(ctx, c)
+        if f is None:
+            continue
+        classes: dict[object, int] = {}
+        rows = []
+        of_day = []
+        for d in days:
+            cls = rule.day_class(ctx, d)
+            if cls not in classes:
+                classes[cls] = len(rows)
+                rows.append([f(d, t) for t in times])
+            of_day.append(classes[cls])
+        cost += np.array(rows, dtype=np.int64).reshape(len(rows), len(times))[of_day]
+    flat = cost.ravel()
+    day_no = np.repeat(np.arange(len(days)), len(times))
+    time_no = np.tile(np.arange(len(times)), len(days))
+    ordinals = np.array([d.toordinal() for d in days], dtype=np.int64)
+    order = np.lexsort((np.array(times, dtype=np.int64)[time_no], ordinals[day_no], flat))
+    return flat[order].tolist(), day_no[order].tolist(), time_no[order].tolist()
+
+
+def _asked_once(rules: tuple[Rule, ...], hook: str, ctx: ModelContext, c: Choice, diary: _Diary):
+    """One call of `hook` per rule and distinct part of (day, start, venue) it looks at
+    (`Rule.hint_depends`), while one occurrence is placed (the diary does not change meanwhile)."""
+    asks = [(getattr(r, hook), "day" in r.hint_depends, "time" in r.hint_depends, "venue" in r.hint_depends, {})
+            for r in rules]
+
+    def answers(d: date, t: int, vid: str):
+        for ask, on_day, on_time, on_venue, seen in asks:
+            key = (d if on_day else None, t if on_time else None, vid if on_venue else None)
+            if key not in seen:
+                seen[key] = ask(ctx, c, diary, d, t, vid)
+            yield seen[key]
+
+    return answers
+
+
 def _cheapest(ctx: ModelContext, c: Choice, diary: _Diary) -> tuple[date, int, str] | None:
     """The cheapest (day, start, venue) that collides with nothing placed so far."""
     day_cost, time_cost, venue_cost = _cost_tables(ctx, c)
-    slot_costs = [f for r in SLOT_COSTS if (f := r.hint_slot_cost(ctx, c)) is not None]
     same_series = sorted((k[1], diary.placed[k]) for k in diary.by_series.get(c.occ.meeting_id, []))
     # the scheduled occurrences either side: venue_rotation pairs consecutive *scheduled* ones
     before = [slot for n, slot in same_series if n < c.occ.number][-1:]
     after = [slot for n, slot in same_series if n > c.occ.number][:1]
     neighbours = before + after
-    combos = sorted((day_cost[d] + time_cost[t] + sum(f(d, t) for f in slot_costs), d, t)
-                    for d in c.days for t in c.times)
+    prices, day_at, time_at = _combos(ctx, c, day_cost, time_cost)
+    cheapest = prices[0]
+    collisions = _asked_once(COLLIDES, "hint_collides", ctx, c, diary)
+    diary_costs = _asked_once(DIARY_COSTS, "hint_diary_cost", ctx, c, diary)
     best = None
     for vid in sorted(c.venues, key=lambda v: (venue_cost[v], v)):
         rot = sum(r.hint_cost(ctx, c, neighbours, vid) for r in NEIGHBOUR_COSTS)
-        if best is not None and venue_cost[vid] + combos[0][0] >= best[0]:
+        if best is not None and venue_cost[vid] + cheapest >= best[0]:
             break  # venues come cheapest first: no later one can do better
-        if best is not None and venue_cost[vid] + rot + combos[0][0] >= best[0]:
+        if best is not None and venue_cost[vid] + rot + cheapest >= best[0]:
             continue  # a repeat of the last venue: a later, dearer venue may still be cheaper
-        for cost, d, t in combos:
+        for cost, i, j in zip(prices, day_at, time_at, strict=True):
+            d, t = c.days[i], c.times[j]
             total = cost + venue_cost[vid] + rot
             if best is not None and total >= best[0]:
                 break
-            if cost >= 10**12 or not all(r.hint_allows(ctx, c, d, t, vid) for r in ALLOWS):
+            if cost >= 10**12:
+                break  # forbidden by a slot rule, as is every later (dearer) one
+            if not all(r.hint_allows(ctx, c, d, t, vid) for r in ALLOWS):
                 continue
-            if any(r.hint_collides(ctx, c, diary, d, t, vid) for r in COLLIDES):
+            if any(collisions(d, t, vid)):
                 continue
-            extra = sum(r.hint_diary_cost(ctx, c, diary, d, t, vid) for r in DIARY_COSTS)
+            extra = sum(diary_costs(d, t, vid))
             if best is None or total + extra < best[0]:
                 best = (total + extra, d, t, vid)
             if not extra:
@@ -110,31 +162,38 @@ def add_hint(ctx: ModelContext, hint: dict[tuple[str, int], tuple[date, int, str
     """
     if not hint:
         return None
-    trial = ctx.model.clone()
-    fixed = []
+    fixed, values = [], []
     for c in ctx.choices:
         choice = hint.get(c.key)
         if choice is None or c.fixed:
             continue
         d, t, v = choice
-        fixed.append((c.placed, 1))
-        fixed += [(x, int(dd == d)) for dd, x in zip(c.days, c.x_day, strict=True)]
-        fixed += [(x, int(tt == t)) for tt, x in zip(c.times, c.x_time, strict=True)]
-        fixed += [(x, int(vv == v)) for vv, x in zip(c.venues, c.y, strict=True)]
-    for var, value in fixed:
-        trial.Add(trial.GetIntVarFromProtoIndex(var.Index()) == value)
+        fixed.append(c.placed.Index())
+        values.append(1)
+        for chosen, options, xs in ((d, c.days, c.x_day), (t, c.times, c.x_time), (v, c.venues, c.y)):
+            fixed += [x.Index() for x in xs]
+            values += [int(o == chosen) for o in options]
+    # The placement is held by hinting it in a copy and asking CP-SAT to fix what is hinted: one
+    # bulk copy into the model rather than one constraint per variable (at 1,500 occurrences the
+    # constraints took longer to add than CP-SAT took to complete the plan).
+    trial = ctx.model.clone()
+    trial.ClearHints()  # a hint given before (a second call) would be fixed too
+    trial.Proto().solution_hint.vars.extend(fixed)
+    trial.Proto().solution_hint.values.extend(values)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    solver.parameters.fix_variables_to_their_hinted_value = True
     light_presolve(solver.parameters)
     status = solve_within(solver, trial)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    values = list(solver.ResponseProto().solution)
-    for i, value in enumerate(values):
-        ctx.model.AddHint(ctx.model.GetIntVarFromProtoIndex(i), value)
-    return values
+    completed = list(solver.ResponseProto().solution)
+    ctx.model.ClearHints()
+    ctx.model.Proto().solution_hint.vars.extend(range(len(completed)))
+    ctx.model.Proto().solution_hint.values.extend(completed)
+    return completed
 
 
 def release_memory() -> None:

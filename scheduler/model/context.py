@@ -110,7 +110,7 @@ class ModelContext:
 
     def __init__(self, ds: Dataset, planning: DateRange, occs: list[Occurrence], options: Options | None = None,
                  travel: Travel | None = None, cal: SchoolCalendar | None = None,
-                 verdicts: dict[tuple, str | None] | None = None):
+                 verdicts: dict[tuple, object] | None = None):
         self.ds = ds
         # Explanations build many small models of the same data: they share one cache of each.
         self.cal: SchoolCalendar = cal or calendar_for(ds)
@@ -132,11 +132,13 @@ class ModelContext:
                 days, times, venues = pinned.restrict(days, times, venues)
             self.choices.append(Choice(occ, m, days, times, venues))
         self.by_key = {c.key: c for c in self.choices}
+        self._by_series: dict[str, list[Choice]] | None = None
         self._closed: tuple[np.ndarray, date] | None = None
         # rules this model leaves out (solve.PAIRWISE_CLASHES): its solutions are then not plans
         self.relaxed: tuple[str, ...] = ()
-        # (rule, meeting, value) -> verdict: shared by a series, and by models of the same data
-        self.verdicts: dict[tuple, str | None] = {} if verdicts is None else verdicts
+        # (rule, meeting, value) -> verdict, and the tables a rule computes once per series: shared
+        # by a series, and by models of the same data
+        self.verdicts: dict[tuple, object] = {} if verdicts is None else verdicts
 
     # -- settings (a rule's strength is the rule's own: `Rule.strength`) -----------------------
     def weight(self, rule: str) -> int:
@@ -153,6 +155,18 @@ class ModelContext:
         return list(m.venues) if m.venues is not None else list(self.ds.venues)
 
     # -- helpers for rules ----------------------------------------------------------------
+    def by_series(self) -> dict[str, list[Choice]]:
+        """The occurrences by series, in occurrence order: made once (the rules and the greedy
+        start ask for it per series; read-only)."""
+        if self._by_series is None:
+            out: dict[str, list[Choice]] = {}
+            for c in self.choices:
+                out.setdefault(c.occ.meeting_id, []).append(c)
+            for group in out.values():
+                group.sort(key=lambda c: c.occ.number)
+            self._by_series = out
+        return self._by_series
+
     def day_offset(self, d: date) -> int:
         return (d - self.origin).days
 

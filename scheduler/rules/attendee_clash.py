@@ -56,18 +56,21 @@ class AttendeeClash(Rule):
         return []
 
     def hint_collides(self, ctx: ModelContext, c: Choice, diary: Any, d: date, t: int, vid: str) -> bool:
-        me = set(c.meeting.everyone)
+        me = c.meeting.everyone_set
         end = t + c.meeting.duration_minutes
         for key in diary.by_day.get(d, []):
             pd, pt, pv = diary.placed[key]
             other = ctx.by_key[key]
-            shared = me & set(other.meeting.everyone)
-            if shared:
-                oend = pt + other.meeting.duration_minutes
-                people = [ctx.ds.participants[p] for p in sorted(shared) if p in ctx.ds.participants]
-                tv = ctx.travel.between_for(ctx.ds.venues[vid], ctx.ds.venues[pv], people)
-                if not (t >= oend + tv or pt >= end + tv):
-                    return True
+            if me.isdisjoint(other.meeting.everyone_set):
+                continue
+            oend = pt + other.meeting.duration_minutes
+            if t < oend and pt < end:
+                return True  # at the same time, whatever the journey between
+            shared = me & other.meeting.everyone_set
+            people = [ctx.ds.participants[p] for p in sorted(shared) if p in ctx.ds.participants]
+            tv = ctx.travel.between_for(ctx.ds.venues[vid], ctx.ds.venues[pv], people)
+            if not (t >= oend + tv or pt >= end + tv):
+                return True
         return False
 
     def check_plan(self, ck: CheckContext, rows: list[Placement]):

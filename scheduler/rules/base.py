@@ -91,13 +91,8 @@ def key_of(p: Placement) -> Key:
 
 
 def series_choices(ctx: ModelContext) -> dict[str, list[Choice]]:
-    """The model's occurrences by series, in occurrence order."""
-    out: dict[str, list[Choice]] = {}
-    for c in ctx.choices:
-        out.setdefault(c.occ.meeting_id, []).append(c)
-    for group in out.values():
-        group.sort(key=lambda c: c.occ.number)
-    return out
+    """The model's occurrences by series, in occurrence order (made once per model: read-only)."""
+    return ctx.by_series()
 
 
 def scheduled_series(rows: list[Placement]) -> dict[str, list[Placement]]:
@@ -216,6 +211,10 @@ class Rule:
     def hint_cost(self, ctx: ModelContext, c: Choice, neighbours: list[Slot], vid: str) -> int:
         """What choosing `vid` costs next to the series' placed neighbours."""
         return 0
+
+    # The parts of a (day, start, venue) that this rule's hint_collides and hint_diary_cost look
+    # at: the greedy start asks once per distinct part while it places one occurrence.
+    hint_depends: frozenset[str] = frozenset({"day", "time", "venue"})
 
     def hint_collides(self, ctx: ModelContext, c: Choice, diary: Any, d: date, t: int, vid: str) -> bool:
         """Whether (d, t, vid) collides with what the greedy diary has placed already."""

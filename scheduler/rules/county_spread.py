@@ -76,6 +76,7 @@ class CountySpread(Rule):
                     "a series of four or more meetings moves around the county (at least three places "
                     "5 km or more apart, where its venues allow)", keys=CountySpreadKeys)
     model_order = 160
+    hint_depends = frozenset({"venue"})  # what its greedy-start hooks look at
     between = True
     within_series = True
     whole_series = True

@@ -30,6 +30,7 @@ class EvenRhythm(Rule):
                     "meetings of a series are at least half a period apart (monthly 15 days, "
                     "half-termly 21, termly 42, quarterly 45)")
     model_order = 170
+    hint_depends = frozenset({"day"})  # what its greedy-start hooks look at
     between = True
     within_series = True
 

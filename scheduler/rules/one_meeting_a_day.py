@@ -29,6 +29,7 @@ class OneMeetingADay(Rule):
     info = RuleInfo("one_meeting_a_day", "soft", ORGANISER_WEIGHT,
                     "no parent carer or young person has two meetings on one day")
     model_order = 180
+    hint_depends = frozenset({"day"})  # what its greedy-start hooks look at
     between = True
 
     def applies(self, ds, meeting) -> bool:
@@ -85,9 +86,15 @@ class OneMeetingADay(Rule):
         """The greedy start avoids a family member's second meeting of the day where it can."""
         if self.strength(ctx) == "off":
             return 0
-        mine = family_of(ctx.ds, c.meeting)
-        same = mine and any(mine & family_of(ctx.ds, ctx.by_key[k].meeting) for k in diary.by_day.get(d, ()))
+        mine = self._family(ctx, c.meeting)
+        same = mine and any(mine & self._family(ctx, ctx.by_key[k].meeting) for k in diary.by_day.get(d, ()))
         return 2 * ctx.weight(self.name) if same else 0  # both meetings of the day relax it
+
+    def _family(self, ctx, meeting) -> frozenset[str]:
+        key = (self.name, meeting.meeting_id, "family")  # once per series
+        if key not in ctx.verdicts:
+            ctx.verdicts[key] = frozenset(family_of(ctx.ds, meeting))
+        return ctx.verdicts[key]
 
     def check_plan(self, ck, rows):
         by_day: dict = {}

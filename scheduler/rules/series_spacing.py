@@ -28,6 +28,7 @@ class SeriesSpacing(Rule):
     info = RuleInfo("series_spacing", "hard", 0,
                     "one meeting per period of a series, at least the minimum gap apart")
     model_order = 150
+    hint_depends = frozenset({"day"})  # what its greedy-start hooks look at
     between = True
     within_series = True
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from scheduler.core.domain import Meeting, Participant, Placement
+import numpy as np
+
+from scheduler.core.domain import Meeting, Placement
 from scheduler.core.wording import plural
 from scheduler.model.context import Choice, ModelContext
 from scheduler.rules.base import (
@@ -16,6 +18,7 @@ from scheduler.rules.base import (
     key_of,
 )
 from scheduler.rules.phrases import of, verb
+from scheduler.world.travel import NO_HOME
 
 
 class TravelLimit(ValueRule):
@@ -25,18 +28,27 @@ class TravelLimit(ValueRule):
     model_order = 80
 
     def verdict(self, ctx: ModelContext, c: Choice, vid: str) -> str | None:
-        venue = ctx.ds.venues[vid]
+        required, optional = self._too_far(ctx, c.meeting)
+        i = ctx.travel.venue_index(vid)
+        return REQUIRED if required[i] else OPTIONAL if optional[i] else None
 
-        def too_far(p: Participant) -> bool:
-            minutes = ctx.travel.person_to_venue(p, venue)
-            return minutes is not None and minutes > p.max_travel_minutes
+    def _too_far(self, ctx: ModelContext, meeting: Meeting) -> tuple[np.ndarray, np.ndarray]:
+        """Venues (data order) over some required / optional attendee's limit: one numpy look
+        per series rather than one journey per person and venue."""
+        key = (self.name, meeting.meeting_id, "too far")
+        if key not in ctx.verdicts:
+            people = ctx.ds.participants
 
-        people = ctx.ds.participants
-        if any(too_far(people[p]) for p in c.meeting.attendees if p in people):
-            return REQUIRED
-        if any(too_far(people[p]) for p in c.meeting.optional_attendees if p in people):
-            return OPTIONAL
-        return None
+            def over(pids: tuple[str, ...]) -> np.ndarray:
+                far = np.zeros(len(ctx.ds.venues), dtype=bool)
+                for p in pids:
+                    if p in people:
+                        row = ctx.travel.person_row(people[p])
+                        far |= (row != NO_HOME) & (row > people[p].max_travel_minutes)
+                return far
+
+            ctx.verdicts[key] = (over(meeting.attendees), over(meeting.optional_attendees))
+        return ctx.verdicts[key]
 
     def check_placement(self, ck: CheckContext, p: Placement, meeting: Meeting):
         venue = ck.ds.venues.get(p.venue_id)

@@ -16,9 +16,11 @@ class VenueAccess(ValueRule):
     model_order = 50
 
     def verdict(self, ctx: ModelContext, c: Choice, vid: str) -> str | None:
+        key = (self.name, c.occ.meeting_id, "needs")  # once per series, not per venue
+        if key not in ctx.verdicts:
+            ctx.verdicts[key] = sorted({n for p in facts.attendees(ctx.ds, c.meeting) for n in p.needs})
         venue = ctx.ds.venues[vid]
-        needs = {n for p in facts.attendees(ctx.ds, c.meeting) for n in p.needs}
-        return REQUIRED if any(not venue.has(n) for n in needs) else None
+        return REQUIRED if any(not venue.has(n) for n in ctx.verdicts[key]) else None
 
     def check_placement(self, ck: CheckContext, p: Placement, meeting: Meeting):
         venue = ck.ds.venues.get(p.venue_id)

@@ -16,15 +16,17 @@ from scheduler.core.domain import Dataset, Participant, Venue
 from scheduler.world.geodesy import distance_km
 
 MINUTES_PER_HOUR = 60
+NO_HOME = -1  # in a person's row of minutes: no home location, so no limit and no cost
 
 
 @dataclass
 class Travel:
     ds: Dataset
-    _cache: dict[tuple[str, str], int | None] = field(default_factory=dict)
     _between: dict[tuple, int] = field(default_factory=dict)
     _home_km: dict[tuple[float, float], np.ndarray] | None = None
     _venue_km: np.ndarray | None = None
+    _rows: dict[str, np.ndarray] = field(default_factory=dict)
+    _overrides_of: dict[str, dict[str, int]] | None = None
 
     def __post_init__(self) -> None:
         self._venue_index = {vid: i for i, vid in enumerate(self.ds.venues)}
@@ -52,16 +54,42 @@ class Travel:
 
     def person_to_venue(self, p: Participant, v: Venue) -> int | None:
         """None when the person has no home location (no limit, no cost)."""
-        key = (p.participant_id, v.venue_id)
-        if key in self._cache:
-            return self._cache[key]
-        minutes = self._override(p.participant_id, v.venue_id)
-        if minutes is None and p.home_district:
-            minutes = self._override(p.home_district, v.venue_id)
-        if minutes is None and p.home is not None:
-            minutes = self.minutes(float(self._home_distances(p.home)[self._venue_index[v.venue_id]]), p.travel_mode)
-        self._cache[key] = minutes
-        return minutes
+        minutes = int(self.person_row(p)[self._venue_index[v.venue_id]])
+        return None if minutes == NO_HOME else minutes
+
+    def person_row(self, p: Participant) -> np.ndarray:
+        """The person's minutes to every venue (data order), NO_HOME where unknown: one numpy
+        row per person, so a rule looks at a series' people and venues at once (at 3,000
+        occurrences single look-ups ran into millions). Read-only."""
+        row = self._rows.get(p.participant_id)
+        if row is None:
+            row = np.full(len(self._venue_index), NO_HOME, dtype=np.int64)
+            if p.home is not None:
+                s = self.ds.settings
+                km = self._home_distances(p.home)
+                # the same float operations, in the same order, as `minutes`
+                est = np.ceil(km * s.winding_factor / s.speed_kmh[p.travel_mode] * MINUTES_PER_HOUR)
+                if p.travel_mode == "public_transport":
+                    est = est + s.public_transport_wait_minutes
+                row[:] = est.astype(np.int64)
+            overrides = self._overrides()
+            # a measured time wins: the person's own first, then their home district's
+            for who in ([p.home_district] if p.home_district else []) + [p.participant_id]:
+                for vid, minutes in overrides.get(who, {}).items():
+                    if vid in self._venue_index:
+                        row[self._venue_index[vid]] = minutes
+            row.setflags(write=False)
+            self._rows[p.participant_id] = row
+        return row
+
+    def _overrides(self) -> dict[str, dict[str, int]]:
+        """Measured times by either end: id -> {other end: minutes}."""
+        if self._overrides_of is None:
+            self._overrides_of = {}
+            for (a, b), minutes in self.ds.travel_overrides.items():
+                self._overrides_of.setdefault(a, {})[b] = minutes
+                self._overrides_of.setdefault(b, {})[a] = minutes
+        return self._overrides_of
 
     def road_km(self, p: Participant, v: Venue) -> float | None:
         """Estimated road distance from home to venue (geodesic x winding); None without a home."""
@@ -103,6 +131,9 @@ class Travel:
                     worst[self._venue_index[b], self._venue_index[a]] = minutes
             self._between[key] = worst
         return self._between[key]
+
+    def venue_index(self, venue_id: str) -> int:
+        return self._venue_index[venue_id]
 
     def venue_indices(self, venue_ids: list[str]) -> np.ndarray:
         return np.array([self._venue_index[v] for v in venue_ids], dtype=np.int64)
