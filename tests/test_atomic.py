@@ -278,6 +278,27 @@ def test_replacing_invites_without_the_atomic_exchange_still_works(tmp_path: Pat
     assert tree(out) == {"invites/b.ics": b"b"}
 
 
+def test_staged_files_are_flushed_by_the_filesystem_or_one_by_one(tmp_path: Path, monkeypatch):
+    """One syncfs where Linux offers it; otherwise every staged file is fsynced before the swap."""
+    import scheduler.outputs.write as output
+
+    if sys.platform.startswith("linux"):
+        assert output._syncfs(tmp_path)
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(output, "_syncfs", lambda folder: False)
+    monkeypatch.setattr(output.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+
+    def writer(stage: Path) -> None:
+        (stage / "proposals.csv").write_text("new")
+        (stage / "invites").mkdir()
+        for name in ("a.ics", "b.ics"):
+            (stage / "invites" / name).write_text(name)
+    write_outputs(tmp_path / "out", writer)
+    assert len(synced) >= 3  # the three files (and the output folder)
+    assert tree(tmp_path / "out") == {"invites/a.ics": b"a.ics", "invites/b.ics": b"b.ics", "proposals.csv": b"new"}
+
+
 # --- determinism -----------------------------------------------------------------------------
 
 def _programme(folder: Path) -> Path:

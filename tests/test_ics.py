@@ -11,6 +11,7 @@ import icalendar
 import pytest
 from conftest import BASE_PEOPLE, BASE_TERMS, BASE_VENUES, PLAN_FROM
 from ical.calendar_stream import IcsCalendarStream
+from icalendar.parser import Contentline
 from rich.console import Console
 
 from scheduler import api
@@ -29,6 +30,7 @@ from scheduler.outputs.export_ics import (
     write_calendars,
 )
 from scheduler.outputs.folder import write_all
+from scheduler.outputs.ics_fold import fold
 from scheduler.present import print_plan
 from scheduler.world.calendar import calendar_for, occurrence_uid, occurrences
 
@@ -654,3 +656,35 @@ def test_end_to_end_outputs_hold_the_calendars_and_the_summary_names_who_has_no_
     print_plan(console, result.dataset, result.plan, full)
     text = console.export_text()
     assert "1 attendee with no email address will get no calendar invite: Rhian Ŵyn-Jones (PC2)" in " ".join(text.split())
+
+
+# -- folding (outputs/ics_fold.py folds as icalendar does, without its per-character loop) ----
+def _folded_lines() -> list[str]:
+    pieces = ["a", "\\", "^", "\\,", "é", "ŵ", "🎉", " ", ";", "x" * 7, "\\n", "^^"]
+    lines = []
+    for length in (0, 1, 73, 74, 75, 76, 147, 148, 149, 150, 300):
+        for offset in range(0, 6):
+            lines.append("DESCRIPTION:" + ("y" * offset + "\\" + "z" * 80)[:length])
+    state = 46
+    for _ in range(400):  # a deterministic mix of ASCII, escapes, multi-octet characters
+        text = []
+        for _ in range(state % 90):
+            state = (state * 1103515245 + 12345) % (1 << 31)
+            text.append(pieces[state % len(pieces)])
+        lines.append("SUMMARY:" + "".join(text))
+    return lines
+
+
+def test_lines_fold_exactly_as_icalendar_folds_them():
+    for line in _folded_lines():
+        assert fold(line) == Contentline(line).to_ical().decode("utf-8"), line
+
+
+def test_calendar_files_are_icalendars_own_bytes(tmp_path: Path):
+    proposal = api.propose(None, date(2026, 9, 1), date(2027, 7, 31), time_limit=10)
+    write_calendars(tmp_path, proposal.dataset, proposal.plan)
+    files = sorted(tmp_path.rglob("*.ics"))
+    assert len(files) > 10
+    for path in files:
+        parsed = icalendar.Calendar.from_ical(path.read_bytes())
+        assert calendar_bytes(parsed) == parsed.to_ical() == path.read_bytes()

@@ -48,6 +48,7 @@ from scheduler.core.domain import (
 from scheduler.core.glossary import acronyms_in
 from scheduler.core.values import is_email
 from scheduler.core.wording import hhmm, join, long_date
+from scheduler.outputs.ics_fold import calendar_bytes
 from scheduler.world.calendar import occurrence_uid
 
 TZID = "Europe/London"
@@ -479,12 +480,6 @@ def papers_calendar(ds: Dataset, placement: Placement, cancelled: bool = False, 
         note = "These papers are no longer needed: the meeting has been cancelled." if cancelled else ""
     cal.add_component(papers_event(ds, placement, cancelled=cancelled, note=note))
     return cal
-
-
-def calendar_bytes(cal: Calendar) -> bytes:
-    """The file's bytes: UTF-8, CRLF line ends, lines folded at 75 octets by icalendar."""
-    data = cal.to_ical()
-    return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
 def _order(ds: Dataset):
