@@ -8,6 +8,7 @@ models already solved. Each test asks the same questions with and without the sh
 
 from __future__ import annotations
 
+import copy
 import random
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,9 @@ import pytest
 
 from benchmarks import csplib
 from scheduler import api
-from scheduler.explain import Explainer
+from scheduler.core.domain import DateRange
+from scheduler.engine.solve import solve
+from scheduler.explain import Explainer, annotate
 from scheduler.explain.search import IMPOSSIBLE, Search, key_of
 from scheduler.rules import RULES
 from scheduler.world.calendar import occurrences
@@ -124,3 +127,17 @@ def test_a_rule_sized_by_the_whole_series_turns_the_pool_model_off(tmp_path: Pat
     assert whole, "no rule sizes its requirement by the whole series any more: drop this test"
     assert s._optional_is_absent({}) == all(s.strength[r] != "hard" for r in whole)
     assert not s._optional_is_absent({whole[0]: "hard"})
+
+
+def test_annotating_only_some_rows_gives_them_the_whole_annotations_reasons(tmp_path: Path):
+    folder = csplib.convert(csplib.load({18})[0], tmp_path / "instance-18")
+    ds = api.load(folder)
+    solved = solve(ds, DateRange(csplib.PLAN_FROM, csplib.PLAN_TO), time_limit=60)
+    whole, part = copy.deepcopy(solved.plan), copy.deepcopy(solved.plan)
+    annotate(ds, whole, solved.ctx)
+    unplaced = [key_of(p) for p in whole.placements if not p.scheduled]
+    assert len(unplaced) == 2
+    annotate(ds, part, solved.ctx, only={unplaced[1]})
+    reasons = {key_of(p): p.reason for p in part.placements}
+    assert reasons[unplaced[1]] == {key_of(p): p.reason for p in whole.placements}[unplaced[1]] != ""
+    assert reasons[unplaced[0]] == ""

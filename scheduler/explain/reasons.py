@@ -28,8 +28,12 @@ TOGETHER = tuple(r.name for r in RULES if r.info.strength == "hard"
                  and (r.between or getattr(r, "pure", True) is False))
 
 
-def annotate(ds: Dataset, plan: Plan, ctx: ModelContext) -> None:
-    """Fill rules_relaxed (from the independent checker) and the short reason of each row."""
+def annotate(ds: Dataset, plan: Plan, ctx: ModelContext, only: set[tuple[str, int]] | None = None) -> None:
+    """Fill rules_relaxed (from the independent checker) and the short reason of each row.
+
+    `only` limits the reasons filled to those rows (a what-if keeps a few rows of a plan it
+    otherwise drops); each is the reason the whole annotation would give it.
+    """
     findings = check(ds, plan.placements, plan.planning, strict=ctx.options.strict)
     relaxed = relaxed_rules(findings)
     for p in plan.placements:
@@ -44,6 +48,9 @@ def annotate(ds: Dataset, plan: Plan, ctx: ModelContext) -> None:
     for p in plan.placements:
         key = key_of(p)
         c = ctx.by_key.get(key)
+        if only is not None and key not in only:
+            explained += not p.scheduled and searched and found  # as if explained: the same cap
+            continue
         if p.scheduled:
             p.reason = relaxed_reason(ctx, c, p.rules_relaxed) if (p.rules_relaxed and c) else ""
             continue

@@ -378,6 +378,7 @@ def sent_to(folder: Path, base: list[Placement]) -> dict[Key, dict[str, vCalAddr
     """
     by_uid = {p.occurrence.uid: key_of(p) for p in base}
     out: dict[Key, dict[str, vCalAddress]] = {}
+    parsed: dict[str, tuple] = {}  # one person's ATTENDEE line recurs in every invite of a series
     folder = folder / "invites"
     if not folder.is_dir():
         return out
@@ -396,10 +397,14 @@ def sent_to(folder: Path, base: list[Placement]) -> dict[Key, dict[str, vCalAddr
         for line in lines:
             if not line.startswith("ATTENDEE"):
                 continue
-            try:
-                _, params, value = Contentline(line).parts()
-            except ValueError:
+            if line not in parsed:
+                try:
+                    parsed[line] = Contentline(line).parts()
+                except ValueError:
+                    parsed[line] = None
+            if parsed[line] is None:
                 continue
+            _, params, value = parsed[line]
             address = value.removeprefix("mailto:").removeprefix("MAILTO:").strip()
             if address and params.get("ROLE") != "CHAIR":
                 out.setdefault(key, {})[address.lower()] = vCalAddress(value, params=params)

@@ -45,8 +45,9 @@ class Budget:
 
 def solve(ds: Dataset, window: DateRange, occs: list[Occurrence], options: Options, ss: SolverSettings,
           hint: dict[Key, Slot] | None = None, fewest_moves_last: bool = False,
-          sent: set[Key] | frozenset = frozenset()) -> Plan:
-    """One CP-SAT run over `occs`, as solve.plan does, with an optional hint.
+          sent: set[Key] | frozenset = frozenset()) -> tuple[Plan, ModelContext]:
+    """One CP-SAT run over `occs`, as solve.plan does, with an optional hint; not yet annotated
+    (only the plans the search keeps are: see `search`).
 
     Leaving out an occurrence in `sent` (invited already) costs twice as much as leaving out one
     never sent, so a meeting never placed before cannot take the place of one people expect.
@@ -65,9 +66,7 @@ def solve(ds: Dataset, window: DateRange, occs: list[Occurrence], options: Optio
                            + sum(p.expr for p in moves))
     else:
         ctx.model.Minimize(objective(ctx))
-    plan = solve_context(ds, ctx, ss, hint)
-    annotate(ds, plan, ctx)
-    return plan
+    return solve_context(ds, ctx, ss, hint), ctx
 
 
 
@@ -121,7 +120,7 @@ def search(change: Change, replan: bool = False, time_limit: float | None = None
     was_scheduled = {k for k, p in base_by_key.items() if p.scheduled}
 
     # -- the minimal change: kept placements locked, the affected placed around them -------------
-    minimal = solve(ds, window, occs, Options(lock=dict(kept)), budget.next(), sent=was_scheduled)
+    minimal, minimal_ctx = solve(ds, window, occs, Options(lock=dict(kept)), budget.next(), sent=was_scheduled)
     solve_seconds = minimal.solve_seconds
     by_key = {key_of(p): p for p in minimal.placements}
     lost = {k for k in affected if not by_key[k].scheduled}
@@ -131,11 +130,11 @@ def search(change: Change, replan: bool = False, time_limit: float | None = None
         never_placed = {k for k in base_by_key if k not in was_scheduled and not by_key[k].scheduled}
         occs3 = [o for o in occs if (o.meeting_id, o.number) not in never_placed]
         hint = {k: slot_of(p) for k, p in by_key.items() if p.scheduled}
-        trial = solve(ds, window, occs3,
-                      Options(lock={k: kept[k] for k in papers_out},
-                              prefer={k: s for k, s in kept.items() if k not in papers_out} | {
-                                  k: s for k, s in hint.items() if k not in was_scheduled}),
-                      budget.next(), hint=hint, sent=was_scheduled)
+        trial, trial_ctx = solve(ds, window, occs3,
+                                 Options(lock={k: kept[k] for k in papers_out},
+                                         prefer={k: s for k, s in kept.items() if k not in papers_out} | {
+                                             k: s for k, s in hint.items() if k not in was_scheduled}),
+                                 budget.next(), hint=hint, sent=was_scheduled)
         solve_seconds += trial.solve_seconds
         trial_by_key = {key_of(p): p for p in trial.placements}
         lost3 = {k for k in was_scheduled if not trial_by_key[k].scheduled}
@@ -146,19 +145,26 @@ def search(change: Change, replan: bool = False, time_limit: float | None = None
             for k in kept:
                 if slot_of(trial_by_key[k]) != kept[k]:
                     rescues[k] = saved
+            # the meetings never placed keep the reasons of the plan they were left out of
+            annotate(ds, minimal, minimal_ctx, only=never_placed)
+            annotate(ds, trial, trial_ctx)
             trial.placements += [by_key[k] for k in sorted(never_placed)]
             minimal, by_key, lost = trial, {key_of(p): p for p in trial.placements}, lost3
+            minimal_ctx = None
+    if minimal_ctx is not None:
+        annotate(ds, minimal, minimal_ctx)
 
     # -- a free re-plan, to apply (--replan) or to weigh against the minimal change -------------
     free: Plan | None = None
     if replan or change.added_venues:
-        free = solve(ds, window, occs,
-                     Options(lock={k: kept[k] for k in papers_out},
-                             prefer={k: slot_of(p) for k, p in base_by_key.items() if p.scheduled}),
-                     budget.next(None if (replan or time_limit is not None) else ESTIMATE_SECONDS),
-                     hint={k: slot_of(p) for k, p in by_key.items() if p.scheduled}, fewest_moves_last=True,
-                     sent=was_scheduled)
+        free, free_ctx = solve(ds, window, occs,
+                               Options(lock={k: kept[k] for k in papers_out},
+                                       prefer={k: slot_of(p) for k, p in base_by_key.items() if p.scheduled}),
+                               budget.next(None if (replan or time_limit is not None) else ESTIMATE_SECONDS),
+                               hint={k: slot_of(p) for k, p in by_key.items() if p.scheduled},
+                               fewest_moves_last=True, sent=was_scheduled)
         solve_seconds += free.solve_seconds
+        annotate(ds, free, free_ctx)
     free_found = free is not None and free.objective is not None
     chosen = free if (replan and free_found) else minimal
     return Search(chosen, minimal, free, affected, rescues, carried, base_by_key, solve_seconds)
