@@ -326,9 +326,14 @@ def solve_context(ds: Dataset, ctx: ModelContext, ss: SolverSettings,
     started = time.perf_counter()
     live.phase("Finding a first plan")
     share = min(5.0, ss.time_limit / 4)  # completing the starting plan uses part of the budget
-    greedy = greedy_hint(ctx)
-    start_plan = (add_hint(ctx, hint, ss.seed, share) if hint else None) \
-        or add_hint(ctx, greedy, ss.seed, share)
+    # The greedy placement only when there is no hint or it cannot be completed (a what-if's
+    # hint, the plan before, nearly always is): when a hint is completed, greedy is not needed
+    # below either, since a completed starting plan is always found.
+    greedy: dict[tuple[str, int], tuple[date, int, str]] | None = None
+    start_plan = add_hint(ctx, hint, ss.seed, share) if hint else None
+    if start_plan is None:
+        greedy = greedy_hint(ctx)
+        start_plan = add_hint(ctx, greedy, ss.seed, share)
     if len(ctx.choices) >= LARGE_PROGRAMME:
         release_memory()  # the completed copy: a large model's peak is its search
     left = max(ss.time_limit - (time.perf_counter() - started), 0.01)
