@@ -7,6 +7,7 @@ test knows exactly which meeting sits where before the change.
 from __future__ import annotations
 
 import csv
+import importlib
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -439,3 +440,37 @@ def test_a_new_venue_places_a_meeting_that_had_no_venue(tiny, tmp_path):
     method, ev = event(out / "invites" / "H-1.ics")
     assert (method, int(ev["SEQUENCE"]), str(ev["UID"])) == ("REQUEST", 1, h["uid"])
     assert "newly scheduled: 1" in output
+
+
+def test_no_meeting_is_moved_to_save_one_that_fits_nowhere_on_its_own(setup, tmp_path, monkeypatch):
+    """R may use only V1: once V1 closes it fits nowhere even alone, so the re-plan that moves kept
+    meetings to save it is not run; running it anyway writes the same files."""
+    search_module = importlib.import_module("scheduler.whatif.search")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, base = setup
+    asked = []
+    real = search_module.could_be_saved
+
+    def spy(*args):
+        asked.append(real(*args))
+        return asked[-1]
+    monkeypatch.setattr(search_module, "could_be_saved", spy)
+    args = ("--baseline", str(base), "--data", str(data), "--from", FROM, "--close-venue", "V1", "--out")
+    code, _ = run(*args, str(tmp_path / "skipped"))
+    assert code == 1 and asked == [False]
+    monkeypatch.setattr(search_module, "could_be_saved", lambda *a: True)
+    code, _ = run(*args, str(tmp_path / "tried"))
+    assert code == 1
+    files = sorted(p.relative_to(tmp_path / "tried") for p in (tmp_path / "tried").rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(tmp_path / "skipped")
+                                     for p in (tmp_path / "skipped").rglob("*") if p.is_file())
+    for name in files:
+        assert (tmp_path / "tried" / name).read_bytes() == (tmp_path / "skipped" / name).read_bytes(), name
+
+
+def test_a_meeting_that_fits_alone_may_still_be_saved(tiny, tmp_path):
+    data = tiny(venues=RESCUE_VENUES, people=PEOPLE, meetings=RESCUE_MEETINGS)
+    search_module = importlib.import_module("scheduler.whatif.search")
+    ds = load(data)
+    window = api.planning_window(ds, date(2027, 1, 1), None)
+    assert search_module.could_be_saved(ds, window, occurrences(ds, window), {("A", 1)})

@@ -12,6 +12,8 @@ from scheduler.engine import constraints
 from scheduler.engine.solve import SolverSettings, solve_context, solver_settings
 from scheduler.engine.validate import Finding, check
 from scheduler.explain import annotate
+from scheduler.explain.search import IMPOSSIBLE
+from scheduler.explain.search import Search as ExplainSearch
 from scheduler.inputs.timeparse import MIN_YEAR
 from scheduler.model.context import UNPLACED_WEIGHT, ModelContext, Options, build, objective
 from scheduler.whatif.change import Change
@@ -125,7 +127,7 @@ def search(change: Change, replan: bool = False, time_limit: float | None = None
     by_key = {key_of(p): p for p in minimal.placements}
     lost = {k for k in affected if not by_key[k].scheduled}
     rescues: dict[Key, list[Key]] = {}
-    if lost and len(kept) > len(papers_out):
+    if lost and len(kept) > len(papers_out) and could_be_saved(ds, window, occs, lost):
         # A kept meeting may move only to save an affected one from cancellation.
         never_placed = {k for k in base_by_key if k not in was_scheduled and not by_key[k].scheduled}
         occs3 = [o for o in occs if (o.meeting_id, o.number) not in never_placed]
@@ -168,6 +170,17 @@ def search(change: Change, replan: bool = False, time_limit: float | None = None
     free_found = free is not None and free.objective is not None
     chosen = free if (replan and free_found) else minimal
     return Search(chosen, minimal, free, affected, rescues, carried, base_by_key, solve_seconds)
+
+
+def could_be_saved(ds: Dataset, window: DateRange, occs: list[Occurrence], lost: set[Key]) -> bool:
+    """Whether any lost occurrence fits on its own, with every other meeting away.
+
+    One that does not (the closed venue was the only one its people can use) stays unplaced
+    however the others move, so when none fits, the re-plan that moves kept meetings to save
+    them cannot change the answer and is not run. A search that gives up counts as fitting.
+    """
+    alone = ExplainSearch(ds, window, [], occs=occs)
+    return any(alone.solve(k).status != IMPOSSIBLE for k in sorted(lost))
 
 
 def _spaced(ds: Dataset, occ: Occurrence, carried_days: list[date], window: DateRange) -> Occurrence:
