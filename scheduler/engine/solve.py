@@ -64,6 +64,11 @@ PAIRWISE_CLASHES = tuple(r.name for r in RULES if r.clash)
 
 
 SUBSOLVERS = ("core", "max_lp")
+# The one neighbourhood search kept beside them. With CP-SAT's ten, the interleaved batches
+# gave the core search a turn only every sixth batch; with one, the proof on benchmark M takes
+# 40% less deterministic time, the bundled example's 80% less, CSPLib 046's 2-10x less
+# (benchmarks/RESULTS.md, "Search portfolio").
+NEIGHBOURHOODS = ("rnd_var_lns",)
 # From this many occurrences the whole model only proves a bound (one LP worker) while the plan
 # is improved a few series at a time (improve.py): CP-SAT's own moves on a model this size take
 # seconds each (benchmarks/RESULTS.md).
@@ -87,6 +92,8 @@ def run_solver(ctx: ModelContext, ss: SolverSettings, subsolvers: tuple[str, ...
         # Core-based search proves these objectives (many small weighted compromises) fastest;
         # the LP worker supplies the bound. Measured in benchmarks/RESULTS.md.
         p.subsolvers.extend(subsolvers)
+        if ss.workers > 1:
+            p.filter_subsolvers.extend((*subsolvers, *NEIGHBOURHOODS))
     started = time.perf_counter()
     stopper = StopWhenProven(solver)
     if live.active():  # someone watches: the best plan so far, read from the same progress log
